@@ -1,0 +1,54 @@
+import Fluent
+import JiujinCore
+import Vapor
+
+/// Health, metrics and the API description.
+struct OperationsController: RouteCollection {
+    func boot(routes: RoutesBuilder) throws {
+        routes.get("healthz", use: health)
+        routes.get("metrics", use: metrics)
+        routes.get("api", "openapi.yaml", use: openAPI)
+    }
+
+    struct Health: Content {
+        var status: String
+        var database: String
+        var calendarYears: [Int]
+        var warnings: [WarningView]
+    }
+
+    func health(req: Request) async throws -> Response {
+        var dbOK = true
+        do { _ = try await RegionModel.query(on: req.db).limit(1).all() } catch { dbOK = false }
+        let calendar = req.jiujin.calendar
+        let nextYear = req.jiujin.today.year + 1
+        let warnings = calendar.covers(nextYear) ? [] : [WarningView(code: "calendar_year_missing",
+                                                                      message: CalendarWarning.yearNotCovered(nextYear).message)]
+        let body = Health(status: dbOK ? "ok" : "degraded", database: dbOK ? "ok" : "unreachable",
+                          calendarYears: calendar.coveredYears, warnings: warnings)
+        let response = Response(status: dbOK ? .ok : .serviceUnavailable)
+        try response.content.encode(body)
+        return response
+    }
+
+    func metrics(req: Request) async throws -> Response {
+        let m = req.jiujin.metrics
+        for status in CaseStatus.allCases {
+            let n = try await CaseModel.query(on: req.db).filter(\.$status == status.rawValue).count()
+            m.setGauge("jiujin_cases", labels: [("status", status.rawValue)], Double(n))
+        }
+        m.setGauge("jiujin_catalog_items", Double(req.jiujin.directory.items.count))
+        m.setGauge("jiujin_service_points", Double(req.jiujin.directory.points.count))
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])
+        return Response(status: .ok, headers: headers, body: .init(string: m.render()))
+    }
+
+    func openAPI(req: Request) async throws -> Response {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml", subdirectory: "Resources"),
+              let text = try? String(contentsOf: url, encoding: .utf8) else { throw APIError.notFound("接口说明") }
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "application", subType: "yaml", parameters: ["charset": "utf-8"])
+        return Response(status: .ok, headers: headers, body: .init(string: text))
+    }
+}

@@ -1,0 +1,41 @@
+import Vapor
+
+/// An error for API clients: an HTTP status, a stable code, a message in
+/// Chinese for people, and the field it concerns. Rendered as
+/// `{"error": code, "message": …, "field": …}`.
+struct APIError: AbortError, Sendable {
+    var status: HTTPResponseStatus
+    var code: String
+    var message: String
+    var field: String?
+
+    var reason: String { message }
+
+    init(_ status: HTTPResponseStatus, _ code: String, _ message: String, field: String? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    static func invalid(_ field: String, _ message: String, code: String = "invalid_field") -> APIError {
+        APIError(.unprocessableEntity, code, message, field: field)
+    }
+
+    static func notFound(_ what: String, code: String = "not_found") -> APIError {
+        APIError(.notFound, code, "\(what)不存在")
+    }
+
+    static let unauthenticated = APIError(.unauthorized, "unauthenticated", "请先登录（缺少或无效的访问令牌）")
+
+    static func forbidden(_ message: String) -> APIError { APIError(.forbidden, "forbidden", message) }
+
+    static let versionConflict = APIError(.conflict, "version_conflict", "该办件已被他人处理，请刷新后重试")
+}
+
+/// The JSON body of every error response.
+struct ErrorBody: Content {
+    var error: String
+    var message: String
+    var field: String?
+}

@@ -1,0 +1,61 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import JiujinCore
+import SQLKit
+import Vapor
+
+/// Sets up a jiujin application: database, migrations, demo data, middleware and routes.
+public func configure(_ app: Application, options: ServerOptions) async throws {
+    switch options.storage {
+    case .sqliteFile(let directory):
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = URL(fileURLWithPath: directory).appendingPathComponent("jiujin.sqlite").path
+        app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+    case .sqliteMemory:
+        app.databases.use(.sqlite(.memory, sqlLogLevel: .debug), as: .sqlite)
+    case .postgres(let url):
+        app.databases.use(try .postgres(url: url, sqlLogLevel: .debug), as: .psql)
+    }
+    let isSQLite: Bool
+    if case .postgres = options.storage { isSQLite = false } else { isSQLite = true }
+    let context = JiujinContext(options: options, serializeWrites: isSQLite)
+    app.storage[JiujinContextKey.self] = context
+
+    if isSQLite, let sql = app.db as? SQLDatabase {
+        // WAL lets readers go on while one writer writes; foreign keys are off by default in SQLite.
+        try await sql.raw("PRAGMA journal_mode=WAL").run()
+        try await sql.raw("PRAGMA synchronous=NORMAL").run()
+    }
+    addMigrations(app)
+    try await app.autoMigrate()
+    if options.loadDemo, try await DemoSeeder.isEmpty(app.db) {
+        try await DemoSeeder.seed(app.db, at: context.now())
+        app.logger.info("demo county loaded (演示数据)")
+    }
+    try await context.reloadDirectory(app.db)
+    try await context.reloadCalendar(app.db)
+
+    app.middleware = Middlewares()
+    app.middleware.use(RequestLogMiddleware(metrics: context.metrics))
+    app.middleware.use(JSONErrorMiddleware())
+    app.middleware.use(BearerAuthMiddleware())
+    app.routes.defaultMaxBodySize = "1mb"
+    try routes(app)
+}
+
+func addMigrations(_ app: Application) {
+    app.migrations.add(M001_CreateDirectory())
+    app.migrations.add(M002_CreateCatalog())
+    app.migrations.add(M003_CreateStaff())
+    app.migrations.add(M004_CreateCases())
+    app.migrations.add(M005_CreateCalendar())
+    app.migrations.add(M006_CreateIndexes())
+}
+
+/// Registers the migrations and runs them, without starting the server (`jiujin migrate`).
+public func migrate(_ app: Application, options: ServerOptions) async throws {
+    var quiet = options
+    quiet.loadDemo = false
+    try await configure(app, options: quiet)
+}

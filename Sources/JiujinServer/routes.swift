@@ -1,0 +1,11 @@
+import Vapor
+
+func routes(_ app: Application) throws {
+    try app.register(collection: OperationsController())
+    let api = app.grouped("api", "v1")
+    try api.register(collection: AuthController())
+    try api.register(collection: DirectoryController())
+    try api.register(collection: CatalogController())
+    try api.register(collection: CalendarController())
+    try api.register(collection: CaseController())
+}
