@@ -14,8 +14,13 @@ public func configure(_ app: Application, options: ServerOptions) async throws {
         app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
     case .sqliteMemory:
         app.databases.use(.sqlite(.memory, sqlLogLevel: .debug), as: .sqlite)
-    case .postgres(let url):
-        app.databases.use(try .postgres(url: url, sqlLogLevel: .debug), as: .psql)
+    case .postgres(let url, let schema):
+        var config = try SQLPostgresConfiguration(url: url)
+        if let schema { config.searchPath = [schema, "public"] }
+        app.databases.use(.postgres(configuration: config, sqlLogLevel: .debug), as: .psql)
+        if let schema, let sql = app.db as? SQLDatabase {
+            try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
+        }
     }
     let isSQLite: Bool
     if case .postgres = options.storage { isSQLite = false } else { isSQLite = true }

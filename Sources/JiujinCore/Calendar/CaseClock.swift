@@ -64,11 +64,12 @@ public struct CaseClock: Hashable, Sendable {
         return CalendarAnswer(value: answer.value, warnings: warnings)
     }
 
-    /// Working days left until the deadline (negative when overdue).
+    /// Working days left until the deadline; when overdue, minus the working
+    /// days since it (at least -1, so a weekend after the deadline still shows overdue).
     public func workingDaysLeft(calendar: WorkingDayCalendar, today: LocalDate) throws(CalendarError) -> Int {
         let due = try deadline(calendar: calendar, today: today).value
         if today <= due { return calendar.workingDays(after: today, through: due).value }
-        return -calendar.workingDays(after: due, through: today).value
+        return -max(1, calendar.workingDays(after: due, through: today).value)
     }
 
     public func light(calendar: WorkingDayCalendar, today: LocalDate) throws(CalendarError) -> TrafficLight {

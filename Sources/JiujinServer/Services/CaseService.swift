@@ -241,7 +241,8 @@ struct CaseService {
                    staff: AuthenticatedStaff, today: LocalDate, delegations: [Delegation],
                    details: inout [String: String]) throws {
         let reviewActions: Set<CaseAction> = [.startReview, .passStage, .startSpecialProcedure, .endSpecialProcedure, .approve, .refuse]
-        let isReview = (reviewActions.contains(action) && status != .accepted)
+        let instantAtWindow = item.isInstant && status == .accepted && (action == .approve || action == .refuse)
+        let isReview = (reviewActions.contains(action) && !instantAtWindow)
             || (action == .requestSupplement && status == .underReview)
             || (staff.role == .approver && [.supplement, .deliver, .close, .requestSupplement].contains(action))
         if isReview {

@@ -81,7 +81,8 @@ public struct ServerOptions: Sendable {
         case sqliteFile(directory: String)
         /// A throwaway SQLite database (tests).
         case sqliteMemory
-        case postgres(url: String)
+        /// PostgreSQL; `schema`, when set, is created and used as the search path (tests run side by side this way).
+        case postgres(url: String, schema: String? = nil)
     }
 
     public var storage: Storage

@@ -1,0 +1,96 @@
+import Fluent
+import Foundation
+import JiujinCore
+@testable import JiujinServer
+import SQLKit
+import Testing
+import VaporTesting
+
+/// Friday 2026-11-20, 10:00 in Beijing.
+let testNow = Date(timeIntervalSince1970: 1_795_140_000)
+
+/// Builds an app on its own database (a fresh in-memory SQLite, or its own
+/// schema on the PostgreSQL of TEST_DATABASE_URL), runs the body, shuts down.
+func withJiujin(demo: Bool = true, _ body: (Application, TestClient) async throws -> Void) async throws {
+    let app = try await Application.make(.testing)
+    var schema: String?
+    do {
+        let storage: ServerOptions.Storage
+        if let url = Environment.get("TEST_DATABASE_URL"), !url.isEmpty {
+            schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+            storage = .postgres(url: url, schema: schema)
+        } else {
+            storage = .sqliteMemory
+        }
+        try await configure(app, options: ServerOptions(storage: storage, loadDemo: demo, fixedNow: testNow))
+        try await body(app, TestClient(app: app))
+    } catch {
+        await dropSchema(app, schema)
+        try? await app.asyncShutdown()
+        throw error
+    }
+    await dropSchema(app, schema)
+    try await app.asyncShutdown()
+}
+
+private func dropSchema(_ app: Application, _ schema: String?) async {
+    guard let schema, let sql = app.db as? SQLDatabase else { return }
+    try? await sql.raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
+}
+
+/// A response with its JSON parsed loosely, for assertions.
+struct Reply {
+    var status: HTTPStatus
+    var text: String
+    var json: Any?
+
+    subscript(_ key: String) -> Any? { (json as? [String: Any])?[key] }
+    func string(_ key: String) -> String? { self[key] as? String }
+    func int(_ key: String) -> Int? { self[key] as? Int }
+    var array: [[String: Any]] { json as? [[String: Any]] ?? [] }
+    func list(_ key: String) -> [[String: Any]] { self[key] as? [[String: Any]] ?? [] }
+    var errorCode: String? { string("error") }
+}
+
+struct TestClient {
+    let app: Application
+
+    @discardableResult
+    func send(_ method: HTTPMethod, _ path: String, token: String? = nil, json: Any? = nil, raw: String? = nil,
+              contentType: String = "application/json") async throws -> Reply {
+        var headers = HTTPHeaders()
+        if let token { headers.bearerAuthorization = BearerAuthorization(token: token) }
+        var body: ByteBuffer?
+        if let json {
+            body = ByteBuffer(data: try JSONSerialization.data(withJSONObject: json))
+            headers.replaceOrAdd(name: .contentType, value: contentType)
+        } else if let raw {
+            body = ByteBuffer(string: raw)
+            headers.replaceOrAdd(name: .contentType, value: contentType)
+        }
+        let res = try await app.testing().sendRequest(method, path, headers: headers, body: body)
+        let text = String(buffer: res.body)
+        return Reply(status: res.status, text: text, json: try? JSONSerialization.jsonObject(with: Data(text.utf8)))
+    }
+
+    func login(_ username: String, password: String = DemoCounty.demoPassword) async throws -> String {
+        let r = try await send(.POST, "/api/v1/auth/token", json: ["username": username, "password": password])
+        guard r.status == .ok, let token = r.string("token") else {
+            Issue.record("login \(username) failed: \(r.status) \(r.text)")
+            throw Abort(.unauthorized)
+        }
+        return token
+    }
+
+    /// A valid intake body for a natural person.
+    static func intake(_ item: String, name: String = "刘坤", id: String = "11010519491231002X", phone: String = "13812345678",
+                       extra: [String: Any] = [:]) -> [String: Any] {
+        var body: [String: Any] = ["itemCode": item, "applicant": ["kind": "person", "name": name, "idNumber": id, "phone": phone]]
+        for (k, v) in extra { body[k] = v }
+        return body
+    }
+
+    func counts() async throws -> (cases: Int, events: Int) {
+        (try await CaseModel.query(on: app.db).count(), try await CaseEventModel.query(on: app.db).count())
+    }
+}
