@@ -28,9 +28,9 @@ public func configure(_ app: Application, options: ServerOptions) async throws {
     app.storage[JiujinContextKey.self] = context
 
     if isSQLite, let sql = app.db as? SQLDatabase {
-        // WAL lets readers go on while one writer writes; foreign keys are off by default in SQLite.
+        // WAL lets readers go on while one writer writes; FULL syncs every commit so an acknowledged case survives power loss.
         try await sql.raw("PRAGMA journal_mode=WAL").run()
-        try await sql.raw("PRAGMA synchronous=NORMAL").run()
+        try await sql.raw("PRAGMA synchronous=FULL").run()
     }
     addMigrations(app)
     try await app.autoMigrate()
