@@ -88,3 +88,14 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct DatabaseSelectionTests {
+    /// When TEST_DATABASE_URL is set the suite must really run on PostgreSQL.
+    @Test func theSuiteRunsOnTheDatabaseItWasAskedFor() async throws {
+        try await withJiujin(demo: false) { app, _ in
+            let sql = try #require(app.db as? SQLDatabase)
+            let wantsPostgres = !(Environment.get("TEST_DATABASE_URL") ?? "").isEmpty
+            #expect(sql.dialect.name == (wantsPostgres ? "postgresql" : "sqlite"))
+        }
+    }
+}
