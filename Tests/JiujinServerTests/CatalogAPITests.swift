@@ -66,7 +66,7 @@ import VaporTesting
             // 婚姻登记 is only done at the county centre.
             let marriage = try await c.send(.GET, "/api/v1/service-points?item=MZJ0506")
             #expect(marriage.list("servicePoints").map { $0["id"] as? String } == ["sp-county"])
-            for bad in ["item=NOPE", "lat=36.4", "lat=200&lon=1", "kind=castle", "region=123"] {
+            for bad in ["item=NOPE", "lat=36.4", "lat=200&lon=1", "lat=abc&lon=def", "lat=nan&lon=1", "kind=castle", "region=123"] {
                 let e = try await c.send(.GET, "/api/v1/service-points?\(bad)")
                 #expect(e.status == .unprocessableEntity, "\(bad)")
             }

@@ -152,8 +152,8 @@ struct DirectoryController: RouteCollection {
                 return false
             }
         }
-        let lat = try? req.query.get(Double.self, at: "lat")
-        let lon = try? req.query.get(Double.self, at: "lon")
+        let lat = try Self.coordinate(req, "lat")
+        let lon = try Self.coordinate(req, "lon")
         if (lat == nil) != (lon == nil) { throw APIError.invalid(lat == nil ? "lat" : "lon", "经纬度须同时提供") }
         var distances: [String: Double] = [:]
         if let lat, let lon {
@@ -171,6 +171,12 @@ struct DirectoryController: RouteCollection {
         let id = req.parameters.get("id") ?? ""
         guard let p = req.jiujin.directory.pointsById[id] else { throw APIError.notFound("服务站点「\(id)」") }
         return PointView(p, distance: nil)
+    }
+
+    static func coordinate(_ req: Request, _ name: String) throws -> Double? {
+        guard let raw = req.query[String.self, at: name] else { return nil }
+        guard let value = Double(raw), value.isFinite else { throw APIError.invalid(name, "\(name) 应为数字（度）") }
+        return value
     }
 
     static func limit(_ req: Request, default value: Int, max: Int = 1000) throws -> Int {

@@ -225,7 +225,6 @@ struct CaseService {
             break
         }
         if action == .refuse { model.decidedAt = ctx.now() }
-        if let seal = details["seal"] { details["seal"] = seal }
         model.pausesJSON = try JSONCoding.string(pauses)
         let event = makeEvent(model, action: action, from: status, to: next, staff: staff, pointId: pointId,
                               comment: body.comment ?? body.reason, details: details)

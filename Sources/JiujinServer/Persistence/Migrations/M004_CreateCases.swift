@@ -61,7 +61,7 @@ struct M004_CreateCases: AsyncMigration {
             .field("key", .string, .identifier(auto: false))
             .field("next_value", .int, .required)
             .create()
-        try await db.schema("data_access_log")
+        try await db.schema("data_access_logs")
             .id()
             .field("staff_id", .string, .required)
             .field("case_id", .uuid, .required)
@@ -71,6 +71,6 @@ struct M004_CreateCases: AsyncMigration {
     }
 
     func revert(on db: Database) async throws {
-        for t in ["data_access_log", "case_sequences", "case_events", "cases"] { try await db.schema(t).delete() }
+        for t in ["data_access_logs", "case_sequences", "case_events", "cases"] { try await db.schema(t).delete() }
     }
 }

@@ -111,7 +111,7 @@ final class CaseSequenceModel: Model, @unchecked Sendable {
 
 /// Who read whose unmasked personal data, and when (个人信息查阅记录).
 final class DataAccessLogModel: Model, @unchecked Sendable {
-    static let schema = "data_access_log"
+    static let schema = "data_access_logs"
     @ID(key: .id) var id: UUID?
     @Field(key: "staff_id") var staffId: String
     @Field(key: "case_id") var caseId: UUID
