@@ -44,28 +44,13 @@ struct CaseService {
         }
         let (decider, delegation) = try decidingOrg(item: item, region: region, on: today, delegations: delegations)
 
-        let model = CaseModel()
-        model.id = UUID()
-        model.itemCode = item.code
-        model.itemName = item.name
-        applicant.apply(to: model)
-        model.channel = channel.rawValue
-        model.regionCode = region.rawValue
+        let model = try newCase(item: item, applicant: applicant, channel: channel, region: region, status: next,
+                                materials: materials)
         model.pointId = point.id
         model.acceptedBy = staff.id
         model.acceptingOrgId = pointOrg.id
         model.decidingOrgId = decider.id
         model.delegationId = delegation?.id
-        model.status = next.rawValue
-        model.stageIndex = 0
-        model.limitDays = item.promisedLimitDays
-        model.pausesJSON = "[]"
-        model.materialsJSON = try JSONCoding.string(materials)
-        model.version = 1
-        model.eventCount = 0
-        model.lastHash = CaseEvent.genesisHash
-        model.createdAt = ctx.now()
-        model.updatedAt = model.createdAt
         var details: [String: String] = ["channel": channel.rawValue, "decidingOrg": decider.id]
         if let delegation { details["delegation"] = delegation.documentNumber }
         switch next {
@@ -90,15 +75,7 @@ struct CaseService {
                                     pointId: point.id, comment: "即办件当场办结", details: [:]))
         }
         try refreshDeadline(model, today: today)
-        let county = directory.tree.roots.first?.code ?? region.county
-        let chain = events
-        try await ctx.gate.run {
-            try await req.db.transaction { tx in
-                model.number = try await Self.allocateNumber(county: county, date: today, on: tx).description
-                try await model.create(on: tx)
-                for e in chain { try await CaseEventModel(e, caseId: model.id!).create(on: tx) }
-            }
-        }
+        try await insert(model, events: events, region: region, today: today)
         return model
     }
 
@@ -113,14 +90,25 @@ struct CaseService {
         }
         let applicant = try Applicant.validate(body.applicant, today: today)
         let materials = try Self.resolveMaterials(item, body.materials)
+        let model = try newCase(item: item, applicant: applicant, channel: .online, region: region, status: .submitted,
+                                materials: materials)
+        let event = makeEvent(model, action: .submit, from: nil, to: .submitted, actorId: "applicant", role: .applicant,
+                              orgId: nil, pointId: nil, comment: body.comment, details: ["channel": "online"])
+        try await insert(model, events: [event], region: region, today: today)
+        return model
+    }
+
+    /// A new case row at version 1 with an empty event chain.
+    func newCase(item: ServiceItem, applicant: Applicant, channel: CaseChannel, region: DivisionCode, status: CaseStatus,
+                 materials: [StoredMaterial]) throws -> CaseModel {
         let model = CaseModel()
         model.id = UUID()
         model.itemCode = item.code
         model.itemName = item.name
         applicant.apply(to: model)
-        model.channel = CaseChannel.online.rawValue
+        model.channel = channel.rawValue
         model.regionCode = region.rawValue
-        model.status = CaseStatus.submitted.rawValue
+        model.status = status.rawValue
         model.stageIndex = 0
         model.limitDays = item.promisedLimitDays
         model.pausesJSON = "[]"
@@ -130,16 +118,6 @@ struct CaseService {
         model.lastHash = CaseEvent.genesisHash
         model.createdAt = ctx.now()
         model.updatedAt = model.createdAt
-        let event = makeEvent(model, action: .submit, from: nil, to: .submitted, actorId: "applicant", role: .applicant,
-                              orgId: nil, pointId: nil, comment: body.comment, details: ["channel": "online"])
-        let county = directory.tree.roots.first?.code ?? region.county
-        try await ctx.gate.run {
-            try await req.db.transaction { tx in
-                model.number = try await Self.allocateNumber(county: county, date: today, on: tx).description
-                try await model.create(on: tx)
-                try await CaseEventModel(event, caseId: model.id!).create(on: tx)
-            }
-        }
         return model
     }
 
@@ -261,6 +239,18 @@ struct CaseService {
         if [.accept, .rejectAtIntake, .requestSupplement, .approve, .refuse].contains(action) {
             if case .failure(let e) = Authority.check(org: staff.org, item: item, action: .accept, on: today, delegations: delegations) {
                 throw e
+            }
+        }
+    }
+
+    /// Numbers and stores a new case with its first events, in one transaction.
+    func insert(_ model: CaseModel, events: [CaseEvent], region: DivisionCode, today: LocalDate) async throws {
+        let county = directory.tree.roots.first?.code ?? region.county
+        try await ctx.gate.run {
+            try await req.db.transaction { tx in
+                model.number = try await Self.allocateNumber(county: county, date: today, on: tx).description
+                try await model.create(on: tx)
+                for e in events { try await CaseEventModel(e, caseId: model.id!).create(on: tx) }
             }
         }
     }
