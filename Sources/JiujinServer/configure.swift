@@ -56,6 +56,7 @@ func addMigrations(_ app: Application) {
     app.migrations.add(M004_CreateCases())
     app.migrations.add(M005_CreateCalendar())
     app.migrations.add(M006_CreateIndexes())
+    app.migrations.add(M007_AppendOnlyRecords())
 }
 
 /// Registers the migrations and runs them, without starting the server (`jiujin migrate`).

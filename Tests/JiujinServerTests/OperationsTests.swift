@@ -72,6 +72,14 @@ import VaporTesting
             let id = try #require(UUID(uuidString: created.string("id") ?? ""))
             let number = try #require(created.string("number"))
             let sql = try #require(app.db as? SQLDatabase)
+            // The database itself refuses to change or delete events…
+            await #expect(throws: (any Error).self) {
+                try await sql.update("case_events").set("comment", to: SQLBind("改过的记录")).where("case_id", .equal, SQLBind(id)).run()
+            }
+            await #expect(throws: (any Error).self) { try await sql.delete(from: "case_events").run() }
+            #expect(try await AuditVerifier.verify(app.db).firstProblem == nil)
+            // …so an intruder first removes the guard; the hash chain still tells.
+            try await M007_AppendOnlyRecords().revert(on: app.db)
             try await sql.update("case_events").set("comment", to: SQLBind("改过的记录"))
                 .where("case_id", .equal, SQLBind(id)).where("sequence", .equal, SQLBind(2)).run()
             let report = try await AuditVerifier.verify(app.db)
