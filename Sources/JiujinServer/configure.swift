@@ -1,6 +1,7 @@
 import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
+import Leaf
 import JiujinCore
 import SQLKit
 import Vapor
@@ -37,13 +38,20 @@ public func configure(_ app: Application, options: ServerOptions) async throws {
     if options.loadDemo, try await DemoSeeder.isEmpty(app.db) {
         try await DemoSeeder.seed(app.db, at: context.now())
         app.logger.info("demo county loaded (演示数据)")
+    } else if !options.loadDemo {
+        let flagged = try await DefaultPasswords.flagForChange(app.db)
+        if flagged > 0 { app.logger.notice("accounts on the demo password must change it at next sign-in", metadata: ["count": "\(flagged)"]) }
     }
     try await context.reloadDirectory(app.db)
     try await context.reloadCalendar(app.db)
 
+    app.views.use(.leaf)
+    app.leaf.cache.isEnabled = app.environment.isRelease
     app.middleware = Middlewares()
     app.middleware.use(RequestLogMiddleware(metrics: context.metrics))
     app.middleware.use(JSONErrorMiddleware())
+    app.middleware.use(WebErrorMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil))
     app.middleware.use(BearerAuthMiddleware())
     app.routes.defaultMaxBodySize = "1mb"
     try routes(app)
@@ -57,6 +65,7 @@ func addMigrations(_ app: Application) {
     app.migrations.add(M005_CreateCalendar())
     app.migrations.add(M006_CreateIndexes())
     app.migrations.add(M007_AppendOnlyRecords())
+    app.migrations.add(M008_CreateWorkbench())
 }
 
 /// Registers the migrations and runs them, without starting the server (`jiujin migrate`).

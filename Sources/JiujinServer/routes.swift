@@ -8,4 +8,6 @@ func routes(_ app: Application) throws {
     try api.register(collection: CatalogController())
     try api.register(collection: CalendarController())
     try api.register(collection: CaseController())
+    let web = app.grouped(WebSessionMiddleware(), CSRFMiddleware())
+    try web.register(collection: AccountPages())
 }

@@ -11,6 +11,7 @@ public struct DemoCounty: Sendable {
     public var items: [ServiceItem]
     public var delegations: [Delegation]
     public var staff: [StaffMember]
+    public var seals: [Seal]
 
     /// The password every demo account starts with.
     public static let demoPassword = "jiujin2026"
@@ -114,7 +115,7 @@ public struct DemoCounty: Sendable {
         points += partnerPoints(regions: regions, rng: &rng)
         let items = DemoCatalog.items()
         return DemoCounty(regions: regions, organizations: orgs, servicePoints: points, items: items,
-                          delegations: delegations(), staff: staff)
+                          delegations: delegations(), staff: staff, seals: seals(orgs))
     }
 
     /// Banks, post offices and shops that accept a few items for their town, plus the bus and two terminals.
@@ -164,6 +165,29 @@ public struct DemoCounty: Sendable {
                                 region: DivisionCode("990101100000")!, orgId: "town-100", address: "青石镇便民服务中心门厅",
                                 location: near("100"), hours: "24小时", windows: 1, staffCount: 0,
                                 offeredItems: ["SWJ2001", "SWJ1003", "RSJ0506", "YBJ0502"]))
+        return out
+    }
+
+    /// Each town holds one numbered seal of the approval bureau (一枚印章); each bureau signs with its own.
+    static func seals(_ orgs: [Organization]) -> [Seal] {
+        var out = towns.enumerated().map { ti, t in
+            Seal(id: "seal-town-\(t.code)", number: "审批专用章(\(String(format: "%02d", ti + 1)))",
+                 name: "青禾县行政审批服务局审批专用章(\(String(format: "%02d", ti + 1)))", ownerOrgId: "dept-xzsp",
+                 holderOrgId: "town-\(t.code)")
+        }
+        out += departments.map { d in
+            Seal(id: "seal-\(d.short)", number: "\(d.short.uppercased())-01", name: "\(d.name)行政审批专用章",
+                 ownerOrgId: "dept-\(d.short)", holderOrgId: "dept-\(d.short)")
+        }
+        out += [Seal(id: "seal-county-centre", number: "ZX-01", name: "青禾县政务服务中心业务专用章", ownerOrgId: "dept-xzsp",
+                     holderOrgId: "county-centre")]
+        // A village committee signs what it issues itself (居住证明 and the like) with its own seal.
+        out += orgs.filter { $0.kind == .village }.map { o in
+            let committee = o.name.replacingOccurrences(of: "便民服务站", with: "")
+            let suffix = committee.hasSuffix("社区") ? "居民委员会" : "民委员会"
+            return Seal(id: "seal-\(o.id)", number: "CW-\(o.region.rawValue.suffix(6))", name: "\(committee)\(suffix)",
+                        ownerOrgId: o.id, holderOrgId: o.id)
+        }
         return out
     }
 

@@ -6,6 +6,19 @@ struct AuthController: RouteCollection {
         routes.post("auth", "token", use: login)
         routes.delete("auth", "token", use: logout)
         routes.get("auth", "me", use: me)
+        routes.post("auth", "password", use: changePassword)
+    }
+
+    struct PasswordChange: Content {
+        var currentPassword: String
+        var newPassword: String
+    }
+
+    func changePassword(req: Request) async throws -> HTTPStatus {
+        guard let staff = req.storage[StaffKey.self] else { throw APIError.unauthenticated }
+        let body = try req.content.decode(PasswordChange.self)
+        try await TokenService.changePassword(staffId: staff.id, current: body.currentPassword, new: body.newPassword, on: req)
+        return .noContent
     }
 
     struct LoginRequest: Content {
@@ -21,8 +34,10 @@ struct AuthController: RouteCollection {
         var roleLabel: String
         var orgId: String
         var orgName: String
+        var mustChangePassword: Bool
 
         init(_ s: AuthenticatedStaff) {
+            mustChangePassword = s.mustChangePassword
             id = s.member.id
             username = s.member.username
             name = s.member.name
@@ -41,9 +56,6 @@ struct AuthController: RouteCollection {
 
     func login(req: Request) async throws -> TokenResponse {
         let body = try req.content.decode(LoginRequest.self)
-        guard !body.username.isEmpty, body.username.count <= 64, !body.password.isEmpty, body.password.count <= 128 else {
-            throw APIError(.unauthorized, "invalid_credentials", "用户名或密码错误")
-        }
         let (token, expires, staff) = try await req.jiujin.gate.run {
             try await TokenService.issue(username: body.username, password: body.password, on: req)
         }
@@ -56,5 +68,8 @@ struct AuthController: RouteCollection {
         return .noContent
     }
 
-    func me(req: Request) async throws -> StaffView { StaffView(try req.requireStaff()) }
+    func me(req: Request) async throws -> StaffView {
+        guard let staff = req.storage[StaffKey.self] else { throw APIError.unauthenticated }
+        return StaffView(staff)
+    }
 }

@@ -46,21 +46,7 @@ struct CaseController: RouteCollection {
 
     func list(req: Request) async throws -> CaseList {
         let staff = try req.requireStaff()
-        var query = CaseModel.query(on: req.db)
-        if !staff.seesWholeCounty {
-            let org = staff.org
-            switch org.kind {
-            case .department:
-                query = query.group(.or) { $0.filter(\.$decidingOrgId == org.id).filter(\.$acceptingOrgId == org.id) }
-            case .town:
-                let prefix = String(org.region.rawValue.prefix(9))
-                query = query.group(.or) { $0.filter(\.$regionCode =~ prefix).filter(\.$decidingOrgId == org.id) }
-            case .village:
-                query = query.group(.or) { $0.filter(\.$regionCode == org.region.rawValue).filter(\.$decidingOrgId == org.id) }
-            case .countyCentre:
-                break
-            }
-        }
+        var query = CaseLists(req: req, staff: staff).scoped()
         if let raw = req.query[String.self, at: "status"] {
             guard CaseStatus(rawValue: raw) != nil else { throw APIError.invalid("status", "办件状态「\(raw)」无效") }
             query = query.filter(\.$status == raw)

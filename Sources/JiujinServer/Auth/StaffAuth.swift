@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import Fluent
 import JiujinCore
 import Vapor
@@ -7,6 +8,8 @@ import Vapor
 struct AuthenticatedStaff: Sendable {
     var member: StaffMember
     var org: Organization
+    /// A default or reset password must be changed before anything else.
+    var mustChangePassword = false
 
     var id: String { member.id }
     var role: ActorRole { member.role }
@@ -36,8 +39,12 @@ struct BearerAuthMiddleware: AsyncMiddleware {
 }
 
 extension Request {
+    /// The signed-in member; one who must still change a default password may do nothing else.
     func requireStaff() throws -> AuthenticatedStaff {
         guard let staff = storage[StaffKey.self] else { throw APIError.unauthenticated }
+        if staff.mustChangePassword {
+            throw APIError(.forbidden, "password_change_required", "请先修改初始密码后再使用系统")
+        }
         return staff
     }
 
@@ -59,9 +66,11 @@ enum TokenService {
         SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    static func issue(username: String, password: String, on req: Request) async throws -> (String, Date, AuthenticatedStaff) {
+    /// Checks a username and password, counting failures and locking the account after five.
+    static func authenticate(username: String, password: String, on req: Request) async throws -> AuthenticatedStaff {
         let now = req.jiujin.now()
-        guard let user = try await StaffModel.query(on: req.db).filter(\.$username == username).first(), user.active else {
+        guard !username.isEmpty, username.count <= 64, !password.isEmpty, password.count <= 128,
+              let user = try await StaffModel.query(on: req.db).filter(\.$username == username).first(), user.active else {
             _ = try? Bcrypt.verify(password, created: dummyHash) // same cost whether or not the user exists
             throw APIError(.unauthorized, "invalid_credentials", "用户名或密码错误")
         }
@@ -85,13 +94,33 @@ enum TokenService {
         guard let member = user.domain, let org = req.jiujin.directory.organizations[member.orgId] else {
             throw APIError(.forbidden, "account_misconfigured", "账号所属机构不存在，请联系管理员")
         }
-        var bytes = [UInt8](repeating: 0, count: 32)
-        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
-        let token = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        let expires = now.addingTimeInterval(lifetime)
-        try await APITokenModel(tokenHash: hash(token), staffId: member.id, expiresAt: expires).create(on: req.db)
-        return (token, expires, AuthenticatedStaff(member: member, org: org))
+        return AuthenticatedStaff(member: member, org: org, mustChangePassword: user.mustChangePassword)
+    }
+
+    static func issue(username: String, password: String, on req: Request) async throws -> (String, Date, AuthenticatedStaff) {
+        let staff = try await authenticate(username: username, password: password, on: req)
+        let token = WebSessions.randomToken()
+        let expires = req.jiujin.now().addingTimeInterval(lifetime)
+        try await APITokenModel(tokenHash: hash(token), staffId: staff.id, expiresAt: expires).create(on: req.db)
+        return (token, expires, staff)
+    }
+
+    /// Changes a password after checking the current one; the new one must be
+    /// at least 10 characters with letters and digits, and not the demo password.
+    static func changePassword(staffId: String, current: String, new: String, on req: Request) async throws {
+        guard let user = try await StaffModel.find(staffId, on: req.db) else { throw APIError.unauthenticated }
+        guard current.count <= 128, try Bcrypt.verify(current, created: user.passwordHash) else {
+            throw APIError.invalid("currentPassword", "当前密码不正确", code: "wrong_password")
+        }
+        guard new.count >= 10, new.count <= 128, new.contains(where: \.isLetter), new.contains(where: \.isNumber) else {
+            throw APIError.invalid("newPassword", "新密码至少10位，且须同时包含字母和数字", code: "weak_password")
+        }
+        guard new != DemoCounty.demoPassword, new != current else {
+            throw APIError.invalid("newPassword", "新密码不能与演示密码或当前密码相同", code: "weak_password")
+        }
+        user.passwordHash = try Bcrypt.hash(new, cost: 12)
+        user.mustChangePassword = false
+        try await user.save(on: req.db)
     }
 
     static func staff(for token: String, on req: Request) async throws -> AuthenticatedStaff? {
@@ -100,7 +129,7 @@ enum TokenService {
               row.expiresAt > req.jiujin.now(),
               let user = try await StaffModel.find(row.staffId, on: req.db), user.active,
               let member = user.domain, let org = req.jiujin.directory.organizations[member.orgId] else { return nil }
-        return AuthenticatedStaff(member: member, org: org)
+        return AuthenticatedStaff(member: member, org: org, mustChangePassword: user.mustChangePassword)
     }
 
     static func revoke(_ token: String, on req: Request) async throws {

@@ -23,6 +23,9 @@ enum DemoSeeder {
                 try DelegationChangeModel(delegation: $0, change: "created", actorId: "u-admin", at: now)
             }.create(on: tx)
             try await demo.staff.map { StaffModel($0, passwordHash: hash, mustChangePassword: false) }.create(on: tx)
+            try await demo.seals.map {
+                SealModel(id: $0.id, number: $0.number, name: $0.name, ownerOrgId: $0.ownerOrgId, holderOrgId: $0.holderOrgId, at: now)
+            }.create(on: tx)
         }
     }
 }

@@ -7,6 +7,8 @@ struct JSONErrorMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
         do {
             return try await next.respond(to: request)
+        } catch let abort as AbortError where (300..<400).contains(abort.status.code) {
+            return Response(status: abort.status, headers: abort.headers)
         } catch {
             let api = Self.map(error)
             if api.status == .internalServerError {

@@ -34,6 +34,11 @@ final class CaseModel: Model, @unchecked Sendable {
     @Field(key: "materials_json") var materialsJSON: String
     @OptionalField(key: "reason") var reason: String?
     @OptionalField(key: "decided_at") var decidedAt: Date?
+    @OptionalField(key: "seal_number") var sealNumber: String?
+    @OptionalField(key: "authorization_json") var authorizationJSON: String?
+    @OptionalField(key: "proxy_steps_json") var proxyStepsJSON: String?
+    @OptionalField(key: "delivery_method") var deliveryMethod: String?
+    @OptionalField(key: "tracking_number") var trackingNumber: String?
     @Field(key: "version") var version: Int
     @Field(key: "event_count") var eventCount: Int
     @Field(key: "last_hash") var lastHash: String
