@@ -25,7 +25,13 @@ public func configure(_ app: Application, options: ServerOptions) async throws {
     }
     let isSQLite: Bool
     if case .postgres = options.storage { isSQLite = false } else { isSQLite = true }
-    let context = JiujinContext(options: options, serializeWrites: isSQLite)
+    let sender: any NotificationSender
+    if let hook = Environment.get("JIUJIN_NOTIFY_WEBHOOK"), !hook.isEmpty {
+        sender = WebhookSender(url: URI(string: hook), client: app.client)
+    } else {
+        sender = LogSender(logger: Logger(label: "jiujin.notifications"))
+    }
+    let context = JiujinContext(options: options, serializeWrites: isSQLite, sender: sender)
     app.storage[JiujinContextKey.self] = context
 
     if isSQLite, let sql = app.db as? SQLDatabase {
@@ -55,6 +61,7 @@ public func configure(_ app: Application, options: ServerOptions) async throws {
     app.middleware.use(BearerAuthMiddleware())
     app.routes.defaultMaxBodySize = "1mb"
     try routes(app)
+    if options.backgroundJobs { app.lifecycle.use(NotificationLoop()) }
 }
 
 func addMigrations(_ app: Application) {

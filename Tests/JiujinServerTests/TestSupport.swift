@@ -22,7 +22,7 @@ func withJiujin(demo: Bool = true, _ body: (Application, TestClient) async throw
         } else {
             storage = .sqliteMemory
         }
-        try await configure(app, options: ServerOptions(storage: storage, loadDemo: demo, fixedNow: testNow))
+        try await configure(app, options: ServerOptions(storage: storage, loadDemo: demo, fixedNow: testNow, backgroundJobs: false))
         try await body(app, TestClient(app: app))
     } catch {
         await dropSchema(app, schema)

@@ -30,6 +30,8 @@ public enum CaseAction: String, Codable, Sendable, CaseIterable {
     case close
     /// 撤回申请.
     case withdraw
+    /// 转交: hand the case to a colleague (AB角) without changing its status.
+    case reassign
 
     public var label: String {
         switch self {
@@ -47,6 +49,7 @@ public enum CaseAction: String, Codable, Sendable, CaseIterable {
         case .deliver: return "出件送达"
         case .close: return "办结归档"
         case .withdraw: return "撤回"
+        case .reassign: return "转交（AB角）"
         }
     }
 
@@ -56,11 +59,30 @@ public enum CaseAction: String, Codable, Sendable, CaseIterable {
 
 /// One allowed move of the lifecycle: from which statuses, to which, and who may make it.
 public struct CaseTransition: Sendable, Hashable {
+    /// Where a transition leads.
+    public enum Target: Sendable, Hashable {
+        case status(CaseStatus)
+        /// Back to where the case was before the pause (补正 returns to accepted or under_review).
+        case resume
+        /// The status does not change (a hand-over).
+        case same
+    }
+
     public var action: CaseAction
     public var from: Set<CaseStatus?>
-    /// nil: "back to where the case was before the pause" (补正 returns to accepted or under_review).
-    public var to: CaseStatus?
+    public var to: Target
     public var roles: Set<ActorRole>
+
+    init(action: CaseAction, from: Set<CaseStatus?>, to: CaseStatus, roles: Set<ActorRole>) {
+        self.init(action: action, from: from, target: .status(to), roles: roles)
+    }
+
+    init(action: CaseAction, from: Set<CaseStatus?>, target: Target, roles: Set<ActorRole>) {
+        self.action = action
+        self.from = from
+        self.to = target
+        self.roles = roles
+    }
 }
 
 /// The case lifecycle (办件生命周期) as data: every allowed transition and the
@@ -76,7 +98,7 @@ public enum CaseLifecycle {
         .init(action: .requestSupplement, from: [nil, .submitted], to: .needsSupplement, roles: intake),
         .init(action: .requestSupplement, from: [.accepted], to: .needsSupplement, roles: front),
         .init(action: .requestSupplement, from: [.underReview], to: .needsSupplement, roles: [.approver]),
-        .init(action: .supplement, from: [.needsSupplement], to: nil, roles: front),
+        .init(action: .supplement, from: [.needsSupplement], target: .resume, roles: front),
         .init(action: .startReview, from: [.accepted], to: .underReview, roles: [.approver]),
         .init(action: .passStage, from: [.underReview], to: .underReview, roles: [.approver]),
         .init(action: .startSpecialProcedure, from: [.underReview], to: .specialProcedure, roles: [.approver]),
@@ -87,6 +109,8 @@ public enum CaseLifecycle {
         .init(action: .close, from: [.delivered], to: .closed, roles: [.windowClerk, .villageAgent, .approver, .system]),
         .init(action: .withdraw, from: [.submitted, .accepted, .needsSupplement, .underReview, .specialProcedure],
               to: .withdrawn, roles: [.applicant, .windowClerk, .villageAgent]),
+        .init(action: .reassign, from: [.accepted, .needsSupplement, .underReview, .specialProcedure], target: .same,
+              roles: [.approver, .supervisor]),
     ]
 
     /// The instant-item shortcut: a 即办件 is decided at the window by whoever accepted it.
@@ -107,8 +131,11 @@ public enum CaseLifecycle {
         if action.needsReason, (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw .reasonRequired(action)
         }
-        if let to = move.to { return to }
-        return resumeTo ?? .accepted
+        switch move.to {
+        case .status(let to): return to
+        case .resume: return resumeTo ?? .accepted
+        case .same: return status!
+        }
     }
 
     /// Every action `role` could take now; for offering buttons.

@@ -48,6 +48,14 @@ struct IntakeRequest: Content {
     var decision: String?
     var reason: String?
     var comment: String?
+    /// The resident's written authorization, when an agent files on their behalf (委托书).
+    var authorization: AuthorizationInput?
+}
+
+struct AuthorizationInput: Content {
+    var scope: String
+    var signedOn: String
+    var validUntil: String
 }
 
 /// An online application by a resident (网上申请).
@@ -75,6 +83,8 @@ struct ActionRequest: Content {
     var missingMaterials: [String]?
     var pointId: String?
     var delivery: DeliveryInput?
+    /// For reassign: the colleague who takes the case over.
+    var assigneeId: String?
 }
 
 struct StoredMaterial: Codable, Sendable {

@@ -17,6 +17,18 @@ struct CaseService {
     func intake(_ body: IntakeRequest, staff: AuthenticatedStaff) async throws -> CaseModel {
         let item = try directory.item(body.itemCode)
         let today = ctx.today
+        var proxy: ProxyRecord?
+        if let auth = body.authorization {
+            guard staff.role == .villageAgent else {
+                throw APIError.invalid("authorization", "只有帮办代办员受理时才填写委托书", code: "not_an_agent")
+            }
+            let record = ProxyAuthorization(agentId: staff.id, agentName: staff.member.name, scope: auth.scope,
+                                            signedOn: try Self.date(auth.signedOn, field: "authorization.signedOn"),
+                                            validUntil: try Self.date(auth.validUntil, field: "authorization.validUntil"))
+            do { try record.validate(today: today) } catch { throw APIError.invalid(error.field, error.message) }
+            proxy = ProxyRecord(authorization: record)
+            for step in [ProxyStep.inform, .authorize, .file] { proxy!.mark(step, at: ctx.now()) }
+        }
         let point = try workingPoint(body.pointId, staff: staff)
         guard let pointOrg = directory.organizations[point.orgId] else { throw APIError.notFound("站点所属机构") }
         let decision = try CaseAction.intakeDecision(body.decision)
@@ -51,7 +63,9 @@ struct CaseService {
         model.acceptingOrgId = pointOrg.id
         model.decidingOrgId = decider.id
         model.delegationId = delegation?.id
+        model.proxyJSON = try proxy.map { try JSONCoding.string($0) }
         var details: [String: String] = ["channel": channel.rawValue, "decidingOrg": decider.id]
+        if let proxy { details["authorizationValidUntil"] = proxy.authorization.validUntil.description }
         if let delegation { details["delegation"] = delegation.documentNumber }
         switch next {
         case .accepted:
@@ -68,11 +82,13 @@ struct CaseService {
         var events = [makeEvent(model, action: decision, from: nil, to: next, staff: staff, pointId: point.id,
                                 comment: body.comment, details: details)]
         if item.isInstant && next == .accepted {
-            // 即办件: decided at the window in the same visit.
+            // 即办件: decided at the window in the same visit, under the decider's seal.
+            let seal = try await sealNumber(for: decider.id)
             model.status = CaseStatus.approved.rawValue
             model.decidedAt = model.createdAt
+            model.sealNumber = seal
             events.append(makeEvent(model, action: .approve, from: .accepted, to: .approved, staff: staff,
-                                    pointId: point.id, comment: "即办件当场办结", details: [:]))
+                                    pointId: point.id, comment: "即办件当场办结", details: ["seal": seal]))
         }
         try refreshDeadline(model, today: today)
         try await insert(model, events: events, region: region, today: today)
@@ -197,12 +213,31 @@ struct CaseService {
                 throw APIError(.conflict, "stages_pending", "尚有审查环节未完成：\(left)")
             }
             model.decidedAt = ctx.now()
+            model.sealNumber = try await sealNumber(for: model.decidingOrgId ?? "")
+            details["seal"] = model.sealNumber
+        case .reassign:
+            guard let target = body.assigneeId, let colleague = try await StaffModel.find(target, on: req.db), colleague.active,
+                  colleague.role == ActorRole.approver.rawValue, colleague.orgId == model.decidingOrgId else {
+                throw APIError.invalid("assigneeId", "请选择本机构的审批人员作为接办人（AB角）")
+            }
+            model.assigneeId = target
+            details["assignee"] = target
         case .deliver:
             try Self.deliveryDetails(body.delivery, into: &details)
+            model.deliveryMethod = details["delivery"]
+            model.trackingNumber = details["trackingNumber"]
         case .close, .submit:
             break
         }
-        if action == .refuse { model.decidedAt = ctx.now() }
+        if action == .refuse {
+            model.decidedAt = ctx.now()
+            model.sealNumber = try await sealNumber(for: model.decidingOrgId ?? "")
+            details["seal"] = model.sealNumber
+        }
+        if action == .close, var proxy = try model.proxyJSON.map({ try JSONCoding.decode(ProxyRecord.self, $0) }) {
+            proxy.mark(.rateAndArchive, at: ctx.now())
+            model.proxyJSON = try JSONCoding.string(proxy)
+        }
         model.pausesJSON = try JSONCoding.string(pauses)
         let event = makeEvent(model, action: action, from: status, to: next, staff: staff, pointId: pointId,
                               comment: body.comment ?? body.reason, details: details)
@@ -222,7 +257,8 @@ struct CaseService {
         let isReview = (reviewActions.contains(action) && !instantAtWindow)
             || (action == .requestSupplement && status == .underReview)
             || (staff.role == .approver && [.supplement, .deliver, .close, .requestSupplement].contains(action))
-        if isReview {
+        if action == .reassign && staff.role == .supervisor { return }
+        if isReview || action == .reassign {
             guard model.decidingOrgId == staff.org.id else {
                 throw APIError.forbidden("该办件由「\(directory.organizations[model.decidingOrgId ?? ""]?.name ?? "其他机构")」审批，您无权处理")
             }
@@ -251,6 +287,7 @@ struct CaseService {
                 model.number = try await Self.allocateNumber(county: county, date: today, on: tx).description
                 try await model.create(on: tx)
                 for e in events { try await CaseEventModel(e, caseId: model.id!).create(on: tx) }
+                try await outbox(model, events, on: tx)
             }
         }
     }
@@ -271,6 +308,7 @@ struct CaseService {
                 model.version = expected + 1
                 try await model.save(on: tx)
                 for e in events { try await CaseEventModel(e, caseId: model.id!).create(on: tx) }
+                try await outbox(model, events, on: tx)
             }
         }
     }
@@ -390,6 +428,28 @@ struct CaseService {
     func refreshDeadline(_ model: CaseModel, today: LocalDate) throws {
         guard let clock = try clock(of: model) else { model.deadline = nil; return }
         model.deadline = try clock.deadline(calendar: ctx.calendar, today: today).value.description
+    }
+
+    /// Queues the applicant's messages for these events (the last event that owes one wins: one SMS per change).
+    func outbox(_ model: CaseModel, _ events: [CaseEvent], on db: Database) async throws {
+        let county = directory.tree.roots.first?.name ?? ""
+        guard let messages = events.reversed().lazy.map({ Outbox.messages(for: model, after: $0, county: county, now: ctx.now()) })
+            .first(where: { !$0.isEmpty }) else { return }
+        for m in messages { try await m.create(on: db) }
+    }
+
+    /// The seal the deciding organisation signs with (一枚印章); deciding without one is refused.
+    func sealNumber(for orgId: String) async throws -> String {
+        guard let seal = try await SealModel.query(on: req.db).filter(\.$holderOrgId == orgId).filter(\.$active == true)
+            .sort(\.$number).first() else {
+            throw APIError(.unprocessableEntity, "no_seal", "「\(directory.organizations[orgId]?.name ?? orgId)」没有可用的审批专用章，不能作出决定，请联系管理员")
+        }
+        return seal.number
+    }
+
+    static func date(_ raw: String, field: String) throws -> LocalDate {
+        guard let d = LocalDate(raw) else { throw APIError.invalid(field, "日期格式应为 YYYY-MM-DD") }
+        return d
     }
 
     static func allocateNumber(county: DivisionCode, date: LocalDate, on db: Database) async throws -> CaseNumber {

@@ -9,13 +9,15 @@ public final class JiujinContext: Sendable {
     let gate: AsyncGate
     let metrics = ServerMetrics()
     let options: ServerOptions
+    let dispatcher: NotificationDispatcher
     private let calendarBox: LockedBox<WorkingDayCalendar>
     private let directoryBox: LockedBox<Directory>
 
     private let clockOverride: LockedBox<Date?>
 
-    init(options: ServerOptions, serializeWrites: Bool) {
+    init(options: ServerOptions, serializeWrites: Bool, sender: any NotificationSender) {
         self.options = options
+        dispatcher = NotificationDispatcher(sender: sender)
         clockOverride = LockedBox(options.fixedNow)
         gate = AsyncGate(enabled: serializeWrites)
         calendarBox = LockedBox(WorkingDayCalendar())
@@ -57,6 +59,9 @@ final class LockedBox<Value: Sendable>: @unchecked Sendable {
         get { lock.withLock { stored } }
         set { lock.withLock { stored = newValue } }
     }
+
+    /// Reads and changes the value under one lock.
+    func update<R>(_ body: (inout Value) -> R) -> R { lock.withLock { body(&stored) } }
 }
 
 struct JiujinContextKey: StorageKey {
@@ -90,11 +95,14 @@ public struct ServerOptions: Sendable {
     public var loadDemo: Bool
     /// Fixed clock for tests; nil = the real time.
     public var fixedNow: Date?
+    /// Run the notification dispatcher in the background (tests drive it by hand).
+    public var backgroundJobs: Bool
 
-    public init(storage: Storage, loadDemo: Bool = true, fixedNow: Date? = nil) {
+    public init(storage: Storage, loadDemo: Bool = true, fixedNow: Date? = nil, backgroundJobs: Bool = true) {
         self.storage = storage
         self.loadDemo = loadDemo
         self.fixedNow = fixedNow
+        self.backgroundJobs = backgroundJobs
     }
 
     /// From the environment: DATABASE_URL selects PostgreSQL, otherwise a SQLite

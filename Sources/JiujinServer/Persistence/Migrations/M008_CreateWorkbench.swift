@@ -3,7 +3,7 @@ import Fluent
 /// What the staff workbench adds: browser sessions, numbered seals, the
 /// notification outbox, proxy-service records and delivery on cases.
 struct M008_CreateWorkbench: AsyncMigration {
-    static let caseColumns = ["seal_number", "authorization_json", "proxy_steps_json", "delivery_method", "tracking_number"]
+    static let caseColumns = ["seal_number", "proxy_json", "delivery_method", "tracking_number"]
 
     func prepare(on db: Database) async throws {
         try await db.schema("web_sessions")

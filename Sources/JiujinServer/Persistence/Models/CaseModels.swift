@@ -35,8 +35,8 @@ final class CaseModel: Model, @unchecked Sendable {
     @OptionalField(key: "reason") var reason: String?
     @OptionalField(key: "decided_at") var decidedAt: Date?
     @OptionalField(key: "seal_number") var sealNumber: String?
-    @OptionalField(key: "authorization_json") var authorizationJSON: String?
-    @OptionalField(key: "proxy_steps_json") var proxyStepsJSON: String?
+    /// The agent's authorization and six-step record, for proxied cases.
+    @OptionalField(key: "proxy_json") var proxyJSON: String?
     @OptionalField(key: "delivery_method") var deliveryMethod: String?
     @OptionalField(key: "tracking_number") var trackingNumber: String?
     @Field(key: "version") var version: Int
