@@ -10,4 +10,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: CaseController())
     let web = app.grouped(WebSessionMiddleware(), CSRFMiddleware())
     try web.register(collection: AccountPages())
+    try web.register(collection: WindowPages())
+    try web.register(collection: CasePages())
+    try web.register(collection: DocumentPages())
 }

@@ -73,6 +73,8 @@ struct DeliveryInput: Content {
     var carrier: String?
     var trackingNumber: String?
     var collectorName: String?
+    /// For window pickup: the collector's resident ID, checked against GB 11643.
+    var collectorIdNumber: String?
 }
 
 struct ActionRequest: Content {

@@ -223,7 +223,7 @@ struct CaseService {
             model.assigneeId = target
             details["assignee"] = target
         case .deliver:
-            try Self.deliveryDetails(body.delivery, into: &details)
+            try Self.deliveryDetails(body.delivery, today: today, into: &details)
             model.deliveryMethod = details["delivery"]
             model.trackingNumber = details["trackingNumber"]
         case .close, .submit:
@@ -488,7 +488,7 @@ struct CaseService {
         missing.isEmpty ? "" : "请补正以下材料：\(missing.joined(separator: "、"))"
     }
 
-    static func deliveryDetails(_ d: DeliveryInput?, into details: inout [String: String]) throws {
+    static func deliveryDetails(_ d: DeliveryInput?, today: LocalDate, into details: inout [String: String]) throws {
         guard let d else { throw APIError.invalid("delivery", "请填写出件方式", code: "delivery_required") }
         let methods = ["window": "窗口领取", "express": "邮寄送达", "electronic": "电子送达", "agent": "代办员送达"]
         guard methods[d.method] != nil else { throw APIError.invalid("delivery.method", "出件方式「\(d.method)」无效") }
@@ -502,7 +502,19 @@ struct CaseService {
             details["carrier"] = carrier
             details["trackingNumber"] = no
         }
-        if let name = d.collectorName?.trimmed.nonEmpty { details["collector"] = Masking.name(name) }
+        if d.method == "window" {
+            // Results are handed over only against the collector's ID card (领取人身份核验).
+            guard let name = d.collectorName?.trimmed.nonEmpty else { throw APIError.invalid("delivery.collectorName", "窗口领取须登记领取人姓名") }
+            guard let raw = d.collectorIdNumber else { throw APIError.invalid("delivery.collectorIdNumber", "窗口领取须核验领取人身份证") }
+            do {
+                details["collectorId"] = try ResidentID(raw, today: today).masked
+            } catch {
+                throw APIError.invalid("delivery.collectorIdNumber", error.message, code: error.code)
+            }
+            details["collector"] = Masking.name(name)
+        } else if let name = d.collectorName?.trimmed.nonEmpty {
+            details["collector"] = Masking.name(name)
+        }
     }
 }
 
