@@ -13,4 +13,5 @@ func routes(_ app: Application) throws {
     try web.register(collection: WindowPages())
     try web.register(collection: CasePages())
     try web.register(collection: DocumentPages())
+    try web.register(collection: AdminPages())
 }
