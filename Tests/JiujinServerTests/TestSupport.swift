@@ -94,3 +94,60 @@ struct TestClient {
         (try await CaseModel.query(on: app.db).count(), try await CaseEventModel.query(on: app.db).count())
     }
 }
+
+/// A browser: keeps cookies, posts forms with the page's CSRF token.
+final class WebClient: @unchecked Sendable {
+    let app: Application
+    var cookies: [String: String] = [:]
+    var csrf: String?
+
+    init(app: Application) { self.app = app }
+
+    struct Page {
+        var status: HTTPStatus
+        var location: String?
+        var html: String
+    }
+
+    @discardableResult
+    func get(_ path: String) async throws -> Page {
+        try await send(.GET, path, form: nil)
+    }
+
+    @discardableResult
+    func post(_ path: String, _ form: [(String, String)], csrf override: String? = nil, withCSRF: Bool = true) async throws -> Page {
+        var fields = form
+        if withCSRF { fields.append(("_csrf", override ?? csrf ?? "")) }
+        return try await send(.POST, path, form: fields)
+    }
+
+    private func send(_ method: HTTPMethod, _ path: String, form: [(String, String)]?) async throws -> Page {
+        var headers = HTTPHeaders()
+        if !cookies.isEmpty { headers.add(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")) }
+        var body: ByteBuffer?
+        if let form {
+            let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+            let encoded = form.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
+                .joined(separator: "&")
+            body = ByteBuffer(string: encoded)
+            headers.contentType = .urlEncodedForm
+        }
+        let res = try await app.testing().sendRequest(method, path, headers: headers, body: body)
+        for header in res.headers[.setCookie] {
+            let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
+            if pair.count == 2 { cookies[String(pair[0])] = String(pair[1]) } else if pair.count == 1 { cookies[String(pair[0])] = "" }
+            if header.contains("Max-Age=0") { cookies.removeValue(forKey: String(pair[0])) }
+        }
+        let html = String(buffer: res.body)
+        if let r = html.range(of: "name=\"_csrf\" value=\"") {
+            let rest = html[r.upperBound...]
+            csrf = String(rest[..<rest.firstIndex(of: "\"")!])
+        }
+        return Page(status: res.status, location: res.headers.first(name: .location), html: html)
+    }
+
+    func signIn(_ username: String, password: String = DemoCounty.demoPassword) async throws -> Page {
+        try await get("/login")
+        return try await post("/login", [("username", username), ("password", password), ("next", "/")])
+    }
+}
