@@ -191,6 +191,7 @@ struct CaseService {
                 pauses[i].end = today
             }
             model.resumeStatus = nil
+            model.reason = nil
         case .startReview:
             model.stageIndex = 0
             model.assigneeId = staff.id

@@ -143,9 +143,17 @@ struct WindowPages: RouteCollection {
                         licence: $0.licenceSource, checked: submitted ? provided.contains($0.name) : false)
         }
         let mobile: Set<ServicePoint.Kind> = [.serviceBus, .selfService, .partnerBank, .partnerPost, .partnerShop, .partnerOther]
-        let points = d.points.filter { p in
-            p.orgId == staff.org.id || (mobile.contains(p.kind) && (staff.seesWholeCounty || p.region.isWithin(staff.scope)))
-        }.map { Option(value: $0.id, label: "\($0.name)（\($0.kind.label)）", selected: $0.id == values.pointId) }
+        // The member's own centre or station first and chosen by default; then the bus, terminals and partner points
+        // they may work at, if those offer this item.
+        let usable = d.points.filter { p in
+            (p.orgId == staff.org.id || (mobile.contains(p.kind) && (staff.seesWholeCounty || p.region.isWithin(staff.scope))))
+                && (p.offeredItems?.contains(item.code) ?? true)
+        }.sorted { a, b in
+            let ownA = a.orgId == staff.org.id && !mobile.contains(a.kind), ownB = b.orgId == staff.org.id && !mobile.contains(b.kind)
+            return ownA != ownB ? ownA : a.id < b.id
+        }
+        let chosen = values.pointId ?? usable.first?.id
+        let points = usable.map { Option(value: $0.id, label: "\($0.name)（\($0.kind.label)）", selected: $0.id == chosen) }
         let regionPool = d.tree.byCode.values.filter { $0.level != .county && $0.code.isWithin(staff.scope) }.sorted { $0.code < $1.code }
         let regions = regionPool.map { r in
             Option(value: r.code.rawValue, label: d.tree.path(of: r.code).replacingOccurrences(of: "\(d.tree.roots.first?.name ?? "") / ", with: ""),

@@ -1,0 +1,168 @@
+"""Browser journeys: the real jiujin binary on a free loopback port with a temp
+data directory, driven by Debian's chromium through selenium."""
+import os, shutil, signal, socket, subprocess, tempfile, time, urllib.request
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.environ.get("JIUJIN_BIN") or os.path.join(ROOT, ".build", "debug", "jiujin")
+SHOTS = os.path.join(ROOT, "e2e", "screenshots")
+PASSWORD = "jiujin2026"
+
+
+@pytest.fixture(scope="session")
+def server():
+    shutil.rmtree(SHOTS, ignore_errors=True)
+    data = tempfile.mkdtemp(prefix="jiujin-e2e-")
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+    env = dict(os.environ, JIUJIN_DATA_DIR=data, LOG_LEVEL="warning")
+    env.pop("DATABASE_URL", None)
+    log = open(os.path.join(data, "server.log"), "w")
+    proc = subprocess.Popen([BIN, "serve", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            if urllib.request.urlopen(base + "/healthz", timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        raise RuntimeError("jiujin did not start")
+    yield base
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=30)
+    shutil.rmtree(data, ignore_errors=True)
+
+
+class Browser:
+    def __init__(self, base, width=1366, height=768):
+        opts = webdriver.ChromeOptions()
+        opts.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+        for a in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", f"--window-size={width},{height}",
+                  "--lang=zh-CN"]:
+            opts.add_argument(a)
+        self.driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=opts)
+        self.driver.implicitly_wait(5)
+        self.base = base
+
+    def go(self, path):
+        self.driver.get(self.base + path)
+
+    def login(self, username):
+        self.go("/login")
+        self.fill(username=username, password=PASSWORD)
+        self.click_button("登录")
+        assert "/login" not in self.driver.current_url, self.text()
+
+    def logout(self):
+        self.click_button("退出")
+
+    def fill(self, scope=None, **fields):
+        root = scope or self.driver
+        for name, value in fields.items():
+            el = root.find_element(By.NAME, name)
+            el.clear()
+            el.send_keys(value)
+
+    def set_date(self, name, value, scope=None):
+        root = scope or self.driver
+        el = root.find_element(By.NAME, name)
+        self.driver.execute_script("arguments[0].value = arguments[1]", el, value)
+
+    def select(self, name, value, scope=None):
+        Select((scope or self.driver).find_element(By.NAME, name)).select_by_value(value)
+
+    def check(self, name, value):
+        box = self.driver.find_element(By.CSS_SELECTOR, f'input[name="{name}"][value="{value}"]')
+        if not box.is_selected():
+            self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
+            box.click()
+
+    def submit(self, element):
+        """Clicks something that submits a form and waits for the next page."""
+        page = self.driver.find_element(By.TAG_NAME, "html")
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        element.click()
+
+        def replaced(_):
+            try:
+                page.is_enabled()
+                return False
+            except WebDriverException:  # stale, or "node does not belong to the document"
+                return True
+        WebDriverWait(self.driver, 15).until(replaced)
+
+    def click_button(self, label, scope=None):
+        root = scope or self.driver
+        for b in root.find_elements(By.TAG_NAME, "button"):
+            if b.text.strip() == label:
+                self.submit(b)
+                return
+        raise AssertionError(f"no button {label}: {self.text()[:500]}")
+
+    def action(self, action, **fields):
+        form = self.driver.find_element(By.CSS_SELECTOR, f'form[data-action="{action}"]')
+        for name, value in fields.items():
+            el = form.find_element(By.NAME, name)
+            if el.tag_name == "select":
+                Select(el).select_by_value(value)
+            else:
+                el.clear()
+                el.send_keys(value)
+        self.submit(form.find_element(By.TAG_NAME, "button"))
+
+    def actions(self):
+        return [f.get_attribute("data-action") for f in self.driver.find_elements(By.CSS_SELECTOR, "form[data-action]")]
+
+    def errors(self):
+        return [e.text for e in self.driver.find_elements(By.CSS_SELECTOR, ".error")]
+
+    def text(self):
+        return self.driver.find_element(By.TAG_NAME, "body").text
+
+    def shot(self, name):
+        os.makedirs(SHOTS, exist_ok=True)
+        self.driver.save_screenshot(os.path.join(SHOTS, f"{name}.png"))
+
+    def shots(self, name, path=None):
+        """The page at 1366×768 and 768×1024, for the record."""
+        for w, h in [(1366, 768), (768, 1024)]:
+            self.driver.set_window_size(w, h)
+            if path:
+                self.go(path)
+            self.shot(f"{name}-{w}x{h}")
+        self.driver.set_window_size(1366, 768)
+
+    def case_id(self):
+        return self.driver.current_url.split("/cases/")[1].split("/")[0].split("?")[0]
+
+    def quit(self):
+        self.driver.quit()
+
+
+@pytest.fixture
+def browser(server, request):
+    opened = []
+
+    def make():
+        b = Browser(server)
+        opened.append(b)
+        return b
+    yield make
+    for b in opened:
+        if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+            b.shot(f"FAILED-{request.node.name}-{opened.index(b)}")
+        b.quit()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, "rep_" + rep.when, rep)
