@@ -36,12 +36,11 @@ import VaporTesting
             let decision = approved.list("events").last
             #expect((decision?["details"] as? [String: String])?["seal"] == "审批专用章(03)")
             #expect((decision?["details"] as? [String: String])?["delegation"] == "青禾市监发〔2026〕2号")
-            let delivered = try await act(c, id, agent, "deliver", ["delivery": ["method": "agent", "collectorName": "刘坤"]])
-            #expect(delivered.string("status") == "delivered")
-            let closed = try await act(c, id, agent, "close")
-            #expect(closed.string("status") == "closed")
+            let closed = try await act(c, id, agent, "deliver", ["delivery": ["method": "agent", "collectorName": "刘坤"]])
+            #expect(closed.string("status") == "closed") // delivering closes the case
             #expect(closed.list("events").map { $0["action"] as? String } ==
                 ["accept", "start_review", "pass_stage", "approve", "deliver", "close"])
+            #expect(try await act(c, id, agent, "close").errorCode == "invalid_transition")
             let report = try await AuditVerifier.verify(app.db)
             #expect(report.firstProblem == nil && report.eventsChecked == 6)
         }
@@ -332,6 +331,48 @@ import VaporTesting
             #expect(try await c.send(.GET, "/api/v1/auth/me", token: token).string("role") == "window_clerk")
             #expect(try await c.send(.DELETE, "/api/v1/auth/token", token: token).status == .noContent)
             #expect(try await c.send(.GET, "/api/v1/auth/me", token: token).status == .unauthorized)
+        }
+    }
+
+    @Test func deliveryChecksTheCollectorAndExpressNeedsATrackingNumber() async throws {
+        try await withJiujin { _, c in
+            let agent = try await c.login("dl-100201")
+            let r = try await c.send(.POST, "/api/v1/cases", token: agent, json: TestClient.intake("MZJ0508", name: "张珊"))
+            let id = try #require(r.string("id"))
+            let bad: [([String: Any], String)] = [
+                (["method": "window", "collectorName": "张珊"], "delivery.collectorIdNumber"),
+                (["method": "window", "collectorName": "张珊", "collectorIdNumber": "110105194912310021"], "delivery.collectorIdNumber"),
+                (["method": "window", "collectorIdNumber": "11010519491231002X"], "delivery.collectorName"),
+                (["method": "express", "carrier": "EMS"], "delivery.trackingNumber"),
+                (["method": "express", "trackingNumber": "EM1"], "delivery.carrier"),
+                (["method": "pigeon"], "delivery.method"),
+            ]
+            for (delivery, field) in bad {
+                let e = try await act(c, id, agent, "deliver", ["delivery": delivery])
+                #expect(e.status == .unprocessableEntity && e.string("field") == field, "\(delivery): \(e.text)")
+            }
+            let ok = try await act(c, id, agent, "deliver", ["delivery": ["method": "window", "collectorName": "张珊",
+                                                                          "collectorIdNumber": "440524188001010014"]])
+            #expect(ok.string("status") == "closed")
+            let details = ok.list("events").first { $0["action"] as? String == "deliver" }?["details"] as? [String: String]
+            #expect(details?["collectorId"] == "440***********0014")
+        }
+    }
+
+    @Test func approversHandCasesToTheirBackupOnly() async throws {
+        try await withJiujin { _, c in
+            let agent = try await c.login("dl-100201")
+            let id = try #require(try await c.send(.POST, "/api/v1/cases", token: agent, json: TestClient.intake("SCJ0701")).string("id"))
+            let approver = try await c.login("sp-100")
+            #expect(try await act(c, id, approver, "start_review").status == .ok)
+            let outsider = try await act(c, id, approver, "reassign", ["assigneeId": "u-sp-101"])
+            #expect(outsider.status == .unprocessableEntity && outsider.string("field") == "assigneeId")
+            #expect(try await act(c, id, agent, "reassign", ["assigneeId": "u-sp-100-b"]).errorCode == "role_not_permitted")
+            let handed = try await act(c, id, approver, "reassign", ["assigneeId": "u-sp-100-b"])
+            #expect(handed.status == .ok && handed.string("status") == "under_review")
+            #expect(handed.list("events").last?["action"] as? String == "reassign")
+            let supervisor = try await c.login("jiandu")
+            #expect(try await act(c, id, supervisor, "reassign", ["assigneeId": "u-sp-100"]).status == .ok)
         }
     }
 }

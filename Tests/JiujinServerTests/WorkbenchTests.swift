@@ -81,7 +81,8 @@ import VaporTesting
             #expect(after.html.contains("已电话告知刘坤营业执照已办好"))
             let proxy = try #require(try await CaseModel.find(UUID(uuidString: id), on: app.db)?.proxyJSON)
             let record = try JSONCoding.decode(ProxyRecord.self, proxy)
-            #expect(Set(record.stepsDone.keys) == [.inform, .authorize, .file, .followUp])
+            #expect(Set(record.stepsDone.keys) == [.inform, .authorize, .file, .followUp, .rateAndArchive])
+            #expect(try await CaseModel.find(UUID(uuidString: id), on: app.db)?.status == "closed")
         }
     }
 

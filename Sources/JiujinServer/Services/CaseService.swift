@@ -235,16 +235,22 @@ struct CaseService {
             model.sealNumber = try await sealNumber(for: model.decidingOrgId ?? "")
             details["seal"] = model.sealNumber
         }
-        if action == .close, var proxy = try model.proxyJSON.map({ try JSONCoding.decode(ProxyRecord.self, $0) }) {
-            proxy.mark(.rateAndArchive, at: ctx.now())
-            model.proxyJSON = try JSONCoding.string(proxy)
-        }
         model.pausesJSON = try JSONCoding.string(pauses)
-        let event = makeEvent(model, action: action, from: status, to: next, staff: staff, pointId: pointId,
-                              comment: body.comment ?? body.reason, details: details)
+        var events = [makeEvent(model, action: action, from: status, to: next, staff: staff, pointId: pointId,
+                                comment: body.comment ?? body.reason, details: details)]
         model.status = next.rawValue
+        if next == .delivered {
+            // Handing the result over ends the case: it is archived in the same step.
+            if var proxy = try model.proxyJSON.map({ try JSONCoding.decode(ProxyRecord.self, $0) }) {
+                proxy.mark(.rateAndArchive, at: ctx.now())
+                model.proxyJSON = try JSONCoding.string(proxy)
+            }
+            events.append(makeEvent(model, action: .close, from: .delivered, to: .closed, actorId: "system", role: .system,
+                                    orgId: staff.org.id, pointId: pointId, comment: "送达后自动归档", details: [:]))
+            model.status = CaseStatus.closed.rawValue
+        }
         try refreshDeadline(model, today: today)
-        try await save(model, appending: [event])
+        try await save(model, appending: events)
         return model
     }
 
