@@ -98,3 +98,35 @@ final class ScriptedSender: NotificationSender, @unchecked Sendable {
         }
     }
 }
+
+@Suite struct WebhookSenderTests {
+    /// A real HTTP receiver on loopback: the webhook posts JSON; a 500 is a failure to retry.
+    @Test func postsJSONAndTreatsErrorsAsFailures() async throws {
+        let receiver = try await Application.make(.testing)
+        let received = LockedBox<[OutgoingMessage]>([])
+        let failNext = LockedBox(false)
+        receiver.post("hook") { req async throws -> HTTPStatus in
+            if failNext.value { return .internalServerError }
+            let m = try req.content.decode(OutgoingMessage.self)
+            received.update { $0.append(m) }
+            return .accepted
+        }
+        try await receiver.server.start(address: .hostname("127.0.0.1", port: 0))
+        do {
+            let port = try #require(receiver.http.server.shared.localAddress?.port)
+            let sender = WebhookSender(url: URI(string: "http://127.0.0.1:\(port)/hook"), client: receiver.client)
+            let message = OutgoingMessage(id: UUID(), kind: "accepted", phone: "13812345678", text: "已受理", attempt: 1)
+            try await sender.send(message)
+            #expect(received.value.map(\.text) == ["已受理"])
+            failNext.value = true
+            await #expect(throws: (any Error).self) { try await sender.send(message) }
+            #expect(received.value.count == 1)
+        } catch {
+            await receiver.server.shutdown()
+            try await receiver.asyncShutdown()
+            throw error
+        }
+        await receiver.server.shutdown()
+        try await receiver.asyncShutdown()
+    }
+}
