@@ -56,17 +56,13 @@ struct CaseController: RouteCollection {
         let limit = try DirectoryController.limit(req, default: 100, max: 1000)
         let rows = try await query.sort(\.$deadline).sort(\.$createdAt).limit(limit).all()
         let today = req.jiujin.today
-        let calendar = req.jiujin.calendar
+        let lists = CaseLists(req: req, staff: staff)
         return CaseList(count: rows.count, cases: rows.map { m in
-            let status = CaseStatus(rawValue: m.status)
-            var light: TrafficLight?
-            if let status, status.isRunning, let due = m.deadline.flatMap(LocalDate.init) {
-                light = today > due ? .red : calendar.workingDays(after: today, through: due).value <= 1 ? .yellow : .green
-            }
+            let row = lists.row(m, today: today)
             return CaseSummary(id: m.id!, number: m.number, itemCode: m.itemCode, itemName: m.itemName,
-                               applicantName: Masking.name(m.applicantName), channel: m.channel, status: m.status,
-                               statusLabel: status?.label ?? m.status, regionCode: m.regionCode, decidingOrgId: m.decidingOrgId,
-                               deadline: m.deadline, light: light?.rawValue, version: m.version)
+                               applicantName: row.applicantName, channel: m.channel, status: m.status, statusLabel: row.statusLabel,
+                               regionCode: m.regionCode, decidingOrgId: m.decidingOrgId, deadline: m.deadline, light: row.light,
+                               version: m.version)
         })
     }
 
