@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "jiujin", targets: ["jiujin"]),
         .library(name: "JiujinCore", targets: ["JiujinCore"]),
         .library(name: "JiujinServer", targets: ["JiujinServer"]),
+        .library(name: "QRCode", targets: ["QRCode"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.100.0"),
@@ -24,10 +25,12 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Resources")]
         ),
+        .target(name: "QRCode"),
         .target(
             name: "JiujinServer",
             dependencies: [
                 "JiujinCore",
+                "QRCode",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -42,6 +45,7 @@ let package = Package(
             dependencies: ["JiujinServer"]
         ),
         .testTarget(name: "JiujinCoreTests", dependencies: ["JiujinCore"]),
+        .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
         .testTarget(
             name: "JiujinServerTests",
             dependencies: [
