@@ -31,7 +31,8 @@ public func configure(_ app: Application, options: ServerOptions) async throws {
     } else {
         sender = LogSender(logger: Logger(label: "jiujin.notifications"))
     }
-    let context = JiujinContext(options: options, serializeWrites: isSQLite, sender: sender)
+    let context = JiujinContext(options: options, serializeWrites: isSQLite, sender: sender,
+                                masterKey: try SealKeys.masterKey(options: options, logger: app.logger))
     app.storage[JiujinContextKey.self] = context
 
     if isSQLite, let sql = app.db as? SQLDatabase {
@@ -43,6 +44,8 @@ public func configure(_ app: Application, options: ServerOptions) async throws {
     try await app.autoMigrate()
     if options.loadDemo, try await DemoSeeder.isEmpty(app.db) {
         try await DemoSeeder.seed(app.db, at: context.now())
+        try await context.reloadDirectory(app.db)
+        try await DemoSeeder.seedLibrary(app.db, context: context)
         app.logger.info("demo county loaded (演示数据)")
     } else if !options.loadDemo {
         let flagged = try await DefaultPasswords.flagForChange(app.db)
@@ -73,6 +76,7 @@ func addMigrations(_ app: Application) {
     app.migrations.add(M006_CreateIndexes())
     app.migrations.add(M007_AppendOnlyRecords())
     app.migrations.add(M008_CreateWorkbench())
+    app.migrations.add(M009_CreateCertificates())
 }
 
 /// Registers the migrations and runs them, without starting the server (`jiujin migrate`).

@@ -36,6 +36,9 @@ struct Applicant: Sendable {
         }
     }
 
+    /// The ID number or credit code that identifies the applicant in the licence library.
+    var number: String { idNumber?.rawValue ?? creditCode?.rawValue ?? "" }
+
     func apply(to model: CaseModel) {
         model.applicantKind = kind.rawValue
         model.applicantName = name

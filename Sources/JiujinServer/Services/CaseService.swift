@@ -35,7 +35,8 @@ struct CaseService {
         let channel = try channelFor(body.channel, point: point, staff: staff)
         let region = try handlingRegion(body.regionCode, point: point)
         let applicant = try Applicant.validate(body.applicant, today: today)
-        let materials = try Self.resolveMaterials(item, body.materials)
+        let held = try await CertificateService(req: req).libraryTypes(holderNumber: applicant.number)
+        let materials = try Self.resolveMaterials(item, body.materials, held: held)
         let missing = materials.filter { $0.required && !$0.provided && !$0.waivable }.map(\.name)
 
         let next = try CaseLifecycle.next(from: nil, action: decision, role: staff.role, isInstant: item.isInstant,
@@ -81,17 +82,24 @@ struct CaseService {
         }
         var events = [makeEvent(model, action: decision, from: nil, to: next, staff: staff, pointId: point.id,
                                 comment: body.comment, details: details)]
+        try await number(model, region: region, today: today)
+        var certificates: [CertificateModel] = []
         if item.isInstant && next == .accepted {
             // 即办件: decided at the window in the same visit, under the decider's seal.
             let seal = try await sealNumber(for: decider.id)
             model.status = CaseStatus.approved.rawValue
             model.decidedAt = model.createdAt
             model.sealNumber = seal
+            var approval = ["seal": seal]
+            if let cert = try await CertificateService(req: req).certificate(for: model, item: item, regionPath: directory.tree.path(of: region)) {
+                certificates.append(cert)
+                approval["certificate"] = cert.id
+            }
             events.append(makeEvent(model, action: .approve, from: .accepted, to: .approved, staff: staff,
-                                    pointId: point.id, comment: "即办件当场办结", details: ["seal": seal]))
+                                    pointId: point.id, comment: "即办件当场办结", details: approval))
         }
         try refreshDeadline(model, today: today)
-        try await insert(model, events: events, region: region, today: today)
+        try await insert(model, events: events, certificates: certificates)
         return model
     }
 
@@ -105,12 +113,14 @@ struct CaseService {
             throw APIError.invalid("regionCode", "所在地区划代码无效")
         }
         let applicant = try Applicant.validate(body.applicant, today: today)
-        let materials = try Self.resolveMaterials(item, body.materials)
+        let held = try await CertificateService(req: req).libraryTypes(holderNumber: applicant.number)
+        let materials = try Self.resolveMaterials(item, body.materials, held: held)
         let model = try newCase(item: item, applicant: applicant, channel: .online, region: region, status: .submitted,
                                 materials: materials)
         let event = makeEvent(model, action: .submit, from: nil, to: .submitted, actorId: "applicant", role: .applicant,
                               orgId: nil, pointId: nil, comment: body.comment, details: ["channel": "online"])
-        try await insert(model, events: [event], region: region, today: today)
+        try await number(model, region: region, today: today)
+        try await insert(model, events: [event])
         return model
     }
 
@@ -157,6 +167,7 @@ struct CaseService {
                       delegations: delegations, details: &details)
         var pointId = model.pointId
         var pauses = try JSONCoding.decode([ClockPause].self, model.pausesJSON)
+        var certificates: [CertificateModel] = []
 
         switch action {
         case .accept:
@@ -216,6 +227,11 @@ struct CaseService {
             model.decidedAt = ctx.now()
             model.sealNumber = try await sealNumber(for: model.decidingOrgId ?? "")
             details["seal"] = model.sealNumber
+            let region = DivisionCode(model.regionCode).map { directory.tree.path(of: $0) } ?? ""
+            if let cert = try await CertificateService(req: req).certificate(for: model, item: item, regionPath: region) {
+                certificates.append(cert)
+                details["certificate"] = cert.id
+            }
         case .reassign:
             guard let target = body.assigneeId, let colleague = try await StaffModel.find(target, on: req.db), colleague.active,
                   colleague.role == ActorRole.approver.rawValue, colleague.orgId == model.decidingOrgId else {
@@ -250,7 +266,7 @@ struct CaseService {
             model.status = CaseStatus.closed.rawValue
         }
         try refreshDeadline(model, today: today)
-        try await save(model, appending: events)
+        try await save(model, appending: events, certificates: certificates)
         return model
     }
 
@@ -286,20 +302,25 @@ struct CaseService {
         }
     }
 
-    /// Numbers and stores a new case with its first events, in one transaction.
-    func insert(_ model: CaseModel, events: [CaseEvent], region: DivisionCode, today: LocalDate) async throws {
+    /// Gives a new case its number (a failed intake may leave a gap in the day's sequence, as paper registers do).
+    func number(_ model: CaseModel, region: DivisionCode, today: LocalDate) async throws {
         let county = directory.tree.roots.first?.code ?? region.county
+        model.number = try await ctx.gate.run { try await Self.allocateNumber(county: county, date: today, on: req.db) }.description
+    }
+
+    /// Stores a new case with its first events and certificates, in one transaction.
+    func insert(_ model: CaseModel, events: [CaseEvent], certificates: [CertificateModel] = []) async throws {
         try await ctx.gate.run {
             try await req.db.transaction { tx in
-                model.number = try await Self.allocateNumber(county: county, date: today, on: tx).description
                 try await model.create(on: tx)
+                for c in certificates { try await c.create(on: tx) }
                 for e in events { try await CaseEventModel(e, caseId: model.id!).create(on: tx) }
                 try await outbox(model, events, on: tx)
             }
         }
     }
 
-    func save(_ model: CaseModel, appending events: [CaseEvent]) async throws {
+    func save(_ model: CaseModel, appending events: [CaseEvent], certificates: [CertificateModel] = []) async throws {
         let expected = model.version
         model.updatedAt = ctx.now()
         try await ctx.gate.run {
@@ -314,6 +335,7 @@ struct CaseService {
                 guard claimed.count == 1 else { throw APIError.versionConflict }
                 model.version = expected + 1
                 try await model.save(on: tx)
+                for c in certificates { try await c.create(on: tx) }
                 for e in events { try await CaseEventModel(e, caseId: model.id!).create(on: tx) }
                 try await outbox(model, events, on: tx)
             }
@@ -473,7 +495,8 @@ struct CaseService {
         return CaseNumber(county: county, date: date, sequence: value)
     }
 
-    static func resolveMaterials(_ item: ServiceItem, _ checks: [MaterialCheck]?) throws -> [StoredMaterial] {
+    /// The checklist as received: a material is waived (免提交) when the licence library holds its licence for this applicant.
+    static func resolveMaterials(_ item: ServiceItem, _ checks: [MaterialCheck]?, held: Set<String>) throws -> [StoredMaterial] {
         var provided: [String: MaterialCheck] = [:]
         if let checks {
             let known = Set(item.materials.map(\.name))
@@ -487,7 +510,7 @@ struct CaseService {
         return item.materials.map { m in
             let check = provided[m.name]
             return StoredMaterial(name: m.name, required: m.required, provided: checks == nil ? true : (check?.provided ?? false),
-                                  waivable: m.isWaivable, note: check?.note)
+                                  waivable: m.licenceSource.map(held.contains) ?? false, note: check?.note)
         }
     }
 

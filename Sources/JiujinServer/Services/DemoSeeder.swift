@@ -9,6 +9,23 @@ enum DemoSeeder {
         try await RegionModel.query(on: db).count() == 0
     }
 
+    /// Electronic licences two demo residents already hold (证照库), so 免提交 can be seen at the window.
+    static let libraryHolders: [(name: String, id: String)] = [("刘坤", "11010519491231002X"), ("张珊", "440524188001010014")]
+
+    static func seedLibrary(_ db: Database, context: JiujinContext) async throws {
+        let service = CertificateService(db: db, ctx: context)
+        var rows: [CertificateModel] = []
+        for holder in libraryHolders {
+            for (type, name) in [("居民身份证", "居民身份证（电子证照）"), ("居民户口簿", "居民户口簿（电子证照）")] {
+                rows.append(try await service.issue(type: type, holderName: holder.name, holderNumber: holder.id,
+                                                    holderIdMasked: Masking.residentID(holder.id), fields: ["证照名称": name],
+                                                    orgId: "dept-gaj", sealNumber: "GAJ-01", caseId: nil))
+            }
+        }
+        let toStore = rows
+        try await context.gate.run { try await db.transaction { tx in for r in toStore { try await r.create(on: tx) } } }
+    }
+
     static func seed(_ db: Database, at now: Date) async throws {
         let demo = DemoCounty.build()
         // One hash for the shared demo password keeps first start fast.

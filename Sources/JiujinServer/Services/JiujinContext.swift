@@ -1,3 +1,4 @@
+import Crypto
 import Fluent
 import Foundation
 import JiujinCore
@@ -10,13 +11,16 @@ public final class JiujinContext: Sendable {
     let metrics = ServerMetrics()
     let options: ServerOptions
     let dispatcher: NotificationDispatcher
+    /// Seals the seal keys at rest and keys the licence library's holder hashes.
+    let masterKey: SymmetricKey
     private let calendarBox: LockedBox<WorkingDayCalendar>
     private let directoryBox: LockedBox<Directory>
 
     private let clockOverride: LockedBox<Date?>
 
-    init(options: ServerOptions, serializeWrites: Bool, sender: any NotificationSender) {
+    init(options: ServerOptions, serializeWrites: Bool, sender: any NotificationSender, masterKey: SymmetricKey) {
         self.options = options
+        self.masterKey = masterKey
         dispatcher = NotificationDispatcher(sender: sender)
         clockOverride = LockedBox(options.fixedNow)
         gate = AsyncGate(enabled: serializeWrites)
