@@ -8,10 +8,13 @@ func routes(_ app: Application) throws {
     try api.register(collection: CatalogController())
     try api.register(collection: CalendarController())
     try api.register(collection: CaseController())
+    try api.register(collection: CertificateController())
+    try app.register(collection: VerifyPages())
     let web = app.grouped(WebSessionMiddleware(), CSRFMiddleware())
     try web.register(collection: AccountPages())
     try web.register(collection: WindowPages())
     try web.register(collection: CasePages())
     try web.register(collection: DocumentPages())
     try web.register(collection: AdminPages())
+    try web.register(collection: CertificatePages())
 }

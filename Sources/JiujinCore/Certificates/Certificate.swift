@@ -76,6 +76,14 @@ public struct CertificateToken: Hashable, Sendable {
         "\(base)/v/\(id)?p=\(Base64URL.encode(payload))&s=\(Base64URL.encode(signature))"
     }
 
+    /// The token of the `p` and `s` query values for a known id; nil when they are not base64url or the signature has the wrong size.
+    public static func fromParts(id: String, p: String, s: String) -> CertificateToken? {
+        guard let payload = Base64URL.decode(p), let signature = Base64URL.decode(s), signature.count == 64, payload.count <= 4096 else {
+            return nil
+        }
+        return CertificateToken(id: id, payload: payload, signature: signature)
+    }
+
     /// Reads a token from a scanned URL (any host) or from the bare `p=…&s=…` part.
     public static func parse(_ text: String) -> CertificateToken? {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)

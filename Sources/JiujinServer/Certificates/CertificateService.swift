@@ -142,3 +142,17 @@ struct CertificateService {
         return (status, cert, payload)
     }
 }
+
+extension CertificateService {
+    /// Revokes a certificate with a reason; only its issuing organisation's approvers, supervisors and administrators may.
+    func revoke(id: String, reason: String, by staff: AuthenticatedStaff) async throws -> CertificateModel {
+        guard let reason = reason.trimmed.nonEmpty, reason.count <= 300 else { throw APIError.invalid("reason", "请填写撤销理由（300字以内）") }
+        guard let cert = try await CertificateModel.find(id, on: db) else { throw APIError.notFound("证照") }
+        guard staff.seesWholeCounty || staff.org.id == cert.orgId else { throw APIError.forbidden("只有发证机构可以撤销该证照") }
+        guard cert.revokedAt == nil else { throw APIError(.conflict, "already_revoked", "该证照已撤销") }
+        cert.revokedAt = ctx.now()
+        cert.revokeReason = reason
+        try await ctx.gate.run { try await cert.save(on: db) }
+        return cert
+    }
+}

@@ -127,7 +127,16 @@ struct CasePages: RouteCollection {
         var proxy: ProxyView?
         var feedback: [FeedbackRow]
         var documents: Documents
+        var certificates: [CertificateRow]
+        var canRevokeCertificates: Bool
         var error: String?
+    }
+
+    struct CertificateRow: Encodable {
+        var id: String
+        var type: String
+        var issued: String
+        var revoked: Bool
     }
 
     struct ProxyView: Encodable {
@@ -232,7 +241,12 @@ struct CasePages: RouteCollection {
                             events: events, materials: detail.materials.map {
                                 MaterialLine(name: $0.name, required: $0.required, provided: $0.provided, waivable: $0.waivable)
                             }, itemMaterials: item?.materials.map(\.name) ?? [], actions: actions, colleagues: colleagues,
-                            proxy: proxyView, feedback: feedback, documents: documents, error: error)
+                            proxy: proxyView, feedback: feedback, documents: documents,
+                            certificates: try await CertificateModel.query(on: req.db).filter(\.$caseId == id).all().map {
+                                CertificateRow(id: $0.id!, type: $0.type, issued: $0.issuedOn, revoked: $0.revokedAt != nil)
+                            },
+                            canRevokeCertificates: staff.seesWholeCounty || (staff.role == .approver && staff.org.id == model.decidingOrgId),
+                            error: error)
         return try await req.render("case", page, status: status)
     }
 

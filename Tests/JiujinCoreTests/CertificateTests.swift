@@ -1,0 +1,67 @@
+import Crypto
+import Foundation
+import Testing
+@testable import JiujinCore
+
+@Suite struct CertificateTests {
+    func payload(kid: String) -> CertificatePayload {
+        CertificatePayload(id: "JJTEST12345", type: "居住证明", holder: "张*", holderId: "440***********0014",
+                           fields: ["居住地": "青禾县 / 青石镇 / 王官庄村", "事项": "居民居住证明"], org: "王官庄村便民服务站",
+                           seal: "CW-100201", kid: kid, issued: LocalDate("2026-11-20")!, validUntil: LocalDate("2027-05-19")!)
+    }
+
+    @Test func signedPayloadsVerifyAndAnyChangedByteFails() throws {
+        let key = Curve25519.Signing.PrivateKey()
+        let bytes = payload(kid: "k1").canonicalJSON()
+        let json = String(decoding: bytes, as: UTF8.self)
+        #expect(json.hasPrefix("{\"fields\":{") && !json.contains(" \""))
+        let sig = try CertificateSignature.sign(bytes, with: key)
+        let keys = ["k1": Array(key.publicKey.rawRepresentation)]
+        let token = CertificateToken(id: "JJTEST12345", payload: bytes, signature: sig)
+        let today = LocalDate("2026-11-21")!
+        #expect(OfflineVerifier.verify(token, publicKeys: keys, today: today) == .authentic(payload(kid: "k1")))
+        for i in stride(from: 0, to: bytes.count, by: 7) {
+            var changed = bytes
+            changed[i] ^= 0x01
+            let verdict = OfflineVerifier.verify(CertificateToken(id: token.id, payload: changed, signature: sig), publicKeys: keys, today: today)
+            let accepted: Bool
+            switch verdict {
+            case .authentic, .expired: accepted = true
+            case .badSignature, .unknownKey, .malformed: accepted = false
+            }
+            #expect(!accepted, "byte \(i) changed: \(verdict)")
+        }
+        var badSig = sig
+        badSig[0] ^= 0x80
+        #expect(OfflineVerifier.verify(CertificateToken(id: token.id, payload: bytes, signature: badSig), publicKeys: keys, today: today) == .badSignature)
+        #expect(OfflineVerifier.verify(token, publicKeys: [:], today: today) == .unknownKey("k1"))
+        #expect(OfflineVerifier.verify(token, publicKeys: keys, today: LocalDate("2027-05-20")!) == .expired(payload(kid: "k1")))
+    }
+
+    @Test func aRotatedOutKeyStillVerifiesWithItsPublishedHalf() throws {
+        let old = Curve25519.Signing.PrivateKey(), new = Curve25519.Signing.PrivateKey()
+        let oldBytes = payload(kid: "old").canonicalJSON()
+        let oldToken = CertificateToken(id: "JJTEST12345", payload: oldBytes, signature: try CertificateSignature.sign(oldBytes, with: old))
+        let published = ["old": Array(old.publicKey.rawRepresentation), "new": Array(new.publicKey.rawRepresentation)]
+        #expect(OfflineVerifier.verify(oldToken, publicKeys: published, today: LocalDate("2026-12-01")!) == .authentic(payload(kid: "old")))
+        // Claiming the new key id for an old signature fails.
+        let claimed = payload(kid: "new").canonicalJSON()
+        let forged = CertificateToken(id: "JJTEST12345", payload: claimed, signature: oldToken.signature)
+        #expect(OfflineVerifier.verify(forged, publicKeys: published, today: LocalDate("2026-12-01")!) == .badSignature)
+    }
+
+    @Test func tokensRoundTripThroughTheURL() throws {
+        let key = Curve25519.Signing.PrivateKey()
+        let bytes = payload(kid: "k1").canonicalJSON()
+        let token = CertificateToken(id: "JJTEST12345", payload: bytes, signature: try CertificateSignature.sign(bytes, with: key))
+        let url = token.url(base: "http://127.0.0.1:8080")
+        #expect(url.hasPrefix("http://127.0.0.1:8080/v/JJTEST12345?p="))
+        #expect(CertificateToken.parse(url) == token)
+        #expect(CertificateToken.parse("  " + url + "\n") == token)
+        #expect(CertificateToken.parse(String(url.split(separator: "?")[1])) == token)
+        #expect(CertificateToken.parse("https://example.com/") == nil)
+        #expect(CertificateToken.parse(url.replacingOccurrences(of: "&s=", with: "&s=AA")) == nil)
+        #expect(Base64URL.decode("a+b") == nil)
+        #expect(Base64URL.decode(Base64URL.encode([0, 255, 62, 63])) == [0, 255, 62, 63])
+    }
+}
