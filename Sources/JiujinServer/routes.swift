@@ -9,6 +9,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: CalendarController())
     try api.register(collection: CaseController())
     try api.register(collection: CertificateController())
+    try api.register(collection: RatingController())
     try app.register(collection: VerifyPages())
     let web = app.grouped(WebSessionMiddleware(), CSRFMiddleware())
     try web.register(collection: AccountPages())
@@ -17,4 +18,5 @@ func routes(_ app: Application) throws {
     try web.register(collection: DocumentPages())
     try web.register(collection: AdminPages())
     try web.register(collection: CertificatePages())
+    try web.register(collection: RatingPages())
 }

@@ -129,6 +129,7 @@ struct CasePages: RouteCollection {
         var documents: Documents
         var certificates: [CertificateRow]
         var canRevokeCertificates: Bool
+        var ratable: Bool
         var error: String?
     }
 
@@ -246,6 +247,7 @@ struct CasePages: RouteCollection {
                                 CertificateRow(id: $0.id!, type: $0.type, issued: $0.issuedOn, revoked: $0.revokedAt != nil)
                             },
                             canRevokeCertificates: staff.seesWholeCounty || (staff.role == .approver && staff.org.id == model.decidingOrgId),
+                            ratable: [.windowClerk, .villageAgent].contains(staff.role) && RatingRules.ratableStatuses.contains(caseStatus),
                             error: error)
         return try await req.render("case", page, status: status)
     }

@@ -1,4 +1,5 @@
 import Fluent
+import QRCode
 import JiujinCore
 import Vapor
 
@@ -50,6 +51,9 @@ struct DocumentPages: RouteCollection {
         var authSignedOn: String?
         var authValidUntil: String?
         var notice: String?
+        /// The QR on the receipt: follow and rate the case (/r).
+        var followQR: String?
+        var followURL: String?
     }
 
     static func chineseDate(_ d: LocalDate) -> String { "\(d.year)年\(d.month)月\(d.day)日" }
@@ -80,6 +84,7 @@ struct DocumentPages: RouteCollection {
         let accepter = try await model.acceptedBy.asyncMap { try await StaffModel.find($0, on: req.db)?.name }
         let acceptingSeal = try await SealModel.query(on: req.db).filter(\.$holderOrgId == (model.acceptingOrgId ?? "")).first()?.number
         let decisionDay = model.decidedAt.map { LocalDate($0, in: .china) } ?? req.jiujin.today
+        let followURL = "\(CertificateService.baseURL(req))/r?n=\(model.number)&c=qr"
         let titles = ["receipt": "受理回执", "notice": "一次性告知书", "refusal": "不予受理决定书",
                       "decision": status == .refused || events.contains { $0.action == .refuse } ? "不予许可决定书" : "准予许可（办理）决定书",
                       "authorization": "授权委托书"]
@@ -100,7 +105,8 @@ struct DocumentPages: RouteCollection {
                 .map { $0.waivable && !$0.provided ? "\($0.name)（证照库调取，免提交）" : $0.name },
             missing: missing, legalBasis: item?.legalBasis ?? "", agentName: proxy?.authorization.agentName,
             authScope: proxy?.authorization.scope, authSignedOn: proxy.map { Self.chineseDate($0.authorization.signedOn) },
-            authValidUntil: proxy.map { Self.chineseDate($0.authorization.validUntil) }, notice: lastNotice?.comment)
+            authValidUntil: proxy.map { Self.chineseDate($0.authorization.validUntil) }, notice: lastNotice?.comment,
+            followQR: kind == "receipt" ? try QRCode.encode(followURL, level: .medium).svg() : nil, followURL: followURL)
         return try await req.render("doc-\(kind)", doc)
     }
 }

@@ -40,6 +40,9 @@ struct LayoutContext: Encodable {
             case .applicant, .system:
                 break
             }
+            if staff.role != .administrator {
+                nav.append(NavLink(href: "/followups", label: "差评回访", active: section == "followups"))
+            }
             nav.append(NavLink(href: "/account/password", label: "修改密码", active: section == "password"))
         }
         return LayoutContext(title: title, county: req.jiujin.directory.tree.roots.first?.name ?? "就近办",

@@ -1,0 +1,112 @@
+import Fluent
+import Foundation
+import JiujinCore
+@testable import JiujinServer
+import Testing
+import VaporTesting
+
+@Suite struct RatingAPITests {
+    /// A closed 居住证明 case of 张珊 (phone ending 5678).
+    func closedCase(_ c: TestClient) async throws -> (number: String, id: String) {
+        let agent = try await c.login("dl-100201")
+        let r = try await c.send(.POST, "/api/v1/cases", token: agent, json: TestClient.intake("MZJ0508", name: "张珊", id: "440524188001010014"))
+        let id = try #require(r.string("id"))
+        _ = try await c.send(.POST, "/api/v1/cases/\(id)/actions", token: agent, json: ["action": "deliver", "delivery": ["method": "electronic"]])
+        return (try #require(r.string("number")), id)
+    }
+
+    @Test func oneRatingPerRoundAndTheResidentMustKnowThePhone() async throws {
+        try await withJiujin { app, c in
+            let (number, _) = try await closedCase(c)
+            let wrongPhone = try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "phoneLast4": "0000", "level": 5, "channel": "web"])
+            #expect(wrongPhone.status == .notFound)
+            let bad = try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "phoneLast4": "5678", "level": 9, "channel": "web"])
+            #expect(bad.status == .unprocessableEntity && bad.string("field") == "level")
+            let first = try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "phoneLast4": "5678", "level": 5, "channel": "qr_receipt",
+                                                                          "indicators": ["一次办好", "服务态度好"], "text": "村里就办好了"])
+            #expect(first.status == .created && first.int("round") == 1 && first["followUpId"] == nil)
+            let again = try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "phoneLast4": "5678", "level": 1, "channel": "web"])
+            #expect(again.status == .conflict && again.errorCode == "rating_refused")
+            #expect(try await RatingModel.query(on: app.db).count() == 1)
+        }
+    }
+
+    @Test func unfinishedCasesCannotBeRated() async throws {
+        try await withJiujin { _, c in
+            let agent = try await c.login("dl-100201")
+            let r = try await c.send(.POST, "/api/v1/cases", token: agent, json: TestClient.intake("SCJ0701"))
+            let early = try await c.send(.POST, "/api/v1/ratings", json: ["number": r.string("number")!, "phoneLast4": "5678", "level": 3, "channel": "web"])
+            #expect(early.status == .unprocessableEntity && early.string("message")?.contains("尚未办结") == true)
+        }
+    }
+
+    @Test func aBadRatingOpensAFollowUpThatTurnsOverdueAndAllowsASecondRound() async throws {
+        try await withJiujin { app, c in
+            let (number, _) = try await closedCase(c)
+            let bad = try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "phoneLast4": "5678", "level": 2, "channel": "sms", "text": "等太久"])
+            #expect(bad.status == .created)
+            // Rated Friday 2026-11-20: five working days → Friday 2026-11-27.
+            #expect(bad.string("followUpDue") == "2026-11-27")
+            let fid = try #require(bad.string("followUpId"))
+            let village = try await c.login("dl-100201")
+            let listed = try await c.send(.GET, "/api/v1/follow-ups", token: village)
+            #expect(listed.array.count == 1 && (listed.array[0]["overdue"] as? Bool) == false)
+            #expect(try await c.send(.GET, "/api/v1/follow-ups", token: try await c.login("sp-100")).array.isEmpty)
+            // A week later nothing has been done: overdue, on the fixed clock.
+            app.jiujin.setClock(testNow.addingTimeInterval(8 * 86_400))
+            let late = try await c.send(.GET, "/api/v1/follow-ups", token: try await c.login("dl-100201"))
+            #expect((late.array[0]["overdue"] as? Bool) == true)
+            let agent = try await c.login("dl-100201")
+            let tooEarly = try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "phoneLast4": "5678", "level": 4, "channel": "web"])
+            #expect(tooEarly.status == .conflict && tooEarly.string("message")?.contains("回访") == true)
+            let resolveFirst = try await c.send(.POST, "/api/v1/follow-ups/\(fid)/actions", token: agent, json: ["action": "resolve", "outcome": "explained", "note": "x"])
+            #expect(resolveFirst.status == .unprocessableEntity)
+            #expect(try await c.send(.POST, "/api/v1/follow-ups/\(fid)/actions", token: agent, json: ["action": "verify", "note": "已电话联系申请人"]).string("status") == "verified")
+            let stale = try await c.send(.POST, "/api/v1/follow-ups/\(fid)/actions", token: agent,
+                                         json: ["action": "resolve", "outcome": "explained", "note": "x", "expectedVersion": 1])
+            #expect(stale.status == .conflict)
+            let resolved = try await c.send(.POST, "/api/v1/follow-ups/\(fid)/actions", token: agent,
+                                            json: ["action": "resolve", "outcome": "fixed_at_once", "note": "已优化站点排队"])
+            #expect(resolved.string("status") == "resolved" && (resolved["overdue"] as? Bool) == false)
+            let second = try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "phoneLast4": "5678", "level": 4, "channel": "web"])
+            #expect(second.status == .created && second.int("round") == 2)
+            #expect(try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "phoneLast4": "5678", "level": 4, "channel": "web"]).status == .conflict)
+        }
+    }
+
+    @Test func onlyASupervisorJudgesARatingInvalid() async throws {
+        try await withJiujin { _, c in
+            let (number, _) = try await closedCase(c)
+            let bad = try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "phoneLast4": "5678", "level": 1, "channel": "web", "text": "广告"])
+            let fid = try #require(bad.string("followUpId"))
+            let agent = try await c.login("dl-100201")
+            #expect(try await c.send(.POST, "/api/v1/follow-ups/\(fid)/actions", token: agent, json: ["action": "judge_invalid", "note": "恶意"]).status == .unprocessableEntity)
+            #expect(try await c.send(.POST, "/api/v1/follow-ups/\(fid)/actions", token: try await c.login("dl-100202"), json: ["action": "verify", "note": "x"]).status == .notFound)
+            let judged = try await c.send(.POST, "/api/v1/follow-ups/\(fid)/actions", token: try await c.login("jiandu"),
+                                          json: ["action": "judge_invalid", "note": "内容与办件无关，属恶意差评"])
+            #expect(judged.string("status") == "judged_invalid")
+        }
+    }
+
+    @Test func theWindowDeviceAndTheReceiptQRPagesRate() async throws {
+        try await withJiujin { app, c in
+            let (number, id) = try await closedCase(c)
+            let web = WebClient(app: app)
+            _ = try await web.signIn("dl-100201")
+            let device = try await web.get("/window/rate/\(id)")
+            #expect(device.status == .ok && device.html.contains("请您对本次服务评价"))
+            let rated = try await web.post("/window/rate/\(id)", [("level", "5"), ("indicators[]", "一次办好")])
+            #expect(rated.status == .ok && rated.html.contains("感谢您的评价"))
+            #expect(try await RatingModel.query(on: app.db).first()?.channel == "window_device")
+            let resident = WebClient(app: app)
+            let page = try await resident.get("/r?n=\(number)&c=qr")
+            #expect(page.status == .ok)
+            let twice = try await resident.post("/r", [("number", number), ("phoneLast4", "5678"), ("level", "5"), ("channel", "qr_receipt")])
+            #expect(twice.status == .conflict && twice.html.contains("已评价"))
+            let forged = try await WebClient(app: app).post("/r", [("number", number), ("phoneLast4", "5678"), ("level", "1")], withCSRF: false)
+            #expect(forged.status == .forbidden)
+            let receipt = try await web.get("/cases/\(id)/receipt")
+            #expect(receipt.html.contains("id=\"receipt-qr\"") && receipt.html.contains("<svg"))
+        }
+    }
+}
