@@ -144,3 +144,89 @@ def test_journey_4_delegation_decided_then_revoked(browser):
     import time; time.sleep(1)
     assert "无权" in approver.text()
     approver.shots("refused-after-revocation")
+
+
+def decode_qr(browser, element_id):
+    """Screenshots the QR on the page, enlarged on screen, and decodes it with zbarimg."""
+    import os, subprocess
+    browser.driver.set_window_size(1200, 1400)
+    el = browser.driver.find_element("id", element_id)
+    browser.driver.execute_script("arguments[0].style.width='560px'; arguments[0].style.height='560px'; arguments[0].style.float='none';"
+                                  "arguments[0].scrollIntoView({block: 'center'});", el)
+    svg = el.find_element("tag name", "svg")
+    browser.driver.execute_script("arguments[0].style.width='560px'; arguments[0].style.height='560px';", svg)
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "screenshots", f"qr-{element_id}.png")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    svg.screenshot(path)
+    browser.driver.set_window_size(1366, 768)
+    out = subprocess.run(["zbarimg", "--quiet", "--raw", path], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+def test_journey_2_village_agent_issues_residence_certificate_anyone_verifies(browser):
+    agent = browser()
+    agent.login("dl-100201")
+    agent.go("/window/items/MZJ0508")
+    agent.fill(name="张珊", phone="13912345678", idNumber="440524188001010014")
+    agent.click_button("受理并当场办结")
+    assert "/receipt" in agent.driver.current_url, agent.errors()
+    case = agent.case_id()
+    agent.go(f"/cases/{case}")
+    assert "准予办理" in agent.text() and "居住证明" in agent.text()
+    agent.submit(agent.driver.find_element("xpath", "//section[h2[contains(., '电子证照')]]//a"))
+    assert "居住证明" in agent.text() and "CW-100201" in agent.text()
+    agent.shots("certificate-print")
+    url = decode_qr(agent, "certificate-qr")
+    assert "/v/JJ" in url and "?p=" in url and "&s=" in url
+
+    anyone = browser()
+    anyone.driver.get(url)
+    assert anyone.driver.find_element("id", "verdict").text == "真实有效"
+    assert "张*" in anyone.text() and "440***********0014" in anyone.text() and "张珊" not in anyone.text()
+    anyone.shots("verify-authentic")
+
+    supervisor = browser()
+    supervisor.login("jiandu")
+    supervisor.go(f"/cases/{case}")
+    form = supervisor.driver.find_element("css selector", "form[action$='/revoke']")
+    form.find_element("name", "reason").send_keys("申请人已迁出本村")
+    supervisor.click_button("撤销证照", scope=form)
+
+    anyone.driver.get(url)
+    assert anyone.driver.find_element("id", "verdict").text == "已撤销"
+    assert "申请人已迁出本村" in anyone.text()
+    anyone.shots("verify-revoked")
+
+
+def test_journey_6_rating_from_the_receipt_qr_and_follow_up(browser):
+    agent = browser()
+    agent.login("dl-100201")
+    agent.go("/window/items/MZJ0508")
+    agent.fill(name="张珊", phone="13912345678", idNumber="440524188001010014")
+    agent.click_button("受理并当场办结")
+    case = agent.case_id()
+    url = decode_qr(agent, "receipt-qr")
+    assert "/r?n=" in url
+    agent.go(f"/cases/{case}")
+    agent.action("deliver", method="electronic")
+
+    resident = browser()
+    resident.driver.get(url)
+    resident.fill(phoneLast4="5678")
+    resident.driver.find_element("css selector", "input[name=level][value='2']").click()
+    resident.fill(text="排队时间太长")
+    resident.click_button("提交评价")
+    assert "感谢您的评价" in resident.text()
+    resident.shots("rated")
+
+    agent.go("/followups")
+    assert "不满意" in agent.text() and "排队时间太长" in agent.text()
+    form = agent.driver.find_element("css selector", "form[data-followup=verify]")
+    form.find_element("name", "note").send_keys("已电话联系申请人核实")
+    agent.click_button("核实", scope=form)
+    form = agent.driver.find_element("css selector", "form[data-followup=resolve]")
+    form.find_element("name", "note").send_keys("增设代办窗口，已向申请人解释")
+    agent.click_button("办结", scope=form)
+    assert "已办结" in agent.text()
+    agent.shots("followups")

@@ -68,7 +68,9 @@ struct CertificateService {
     /// The certificate an approved case yields, signed with its decision seal; nil for items without an electronic licence.
     func certificate(for model: CaseModel, item: ServiceItem, regionPath: String) async throws -> CertificateModel? {
         guard let licence = item.result?.licenceType, let sealNumber = model.sealNumber, let orgId = model.decidingOrgId else { return nil }
-        var fields = ["事项": item.name, "办件编号": model.number, "证照名称": item.result?.name ?? licence]
+        // Kept short: the whole payload rides in the QR code.
+        var fields = ["办件编号": model.number]
+        if let name = item.result?.name, name != licence { fields["证照名称"] = name }
         if licence == "居住证明" { fields["居住地"] = regionPath }
         if let rep = model.applicantLegalRep { fields["法定代表人"] = Masking.name(rep) }
         return try await issue(type: licence, holderName: model.applicantName,
