@@ -204,4 +204,21 @@ import VaporTesting
             }
         }
     }
+
+    @Test func theWindowChecklistShowsWhatTheLicenceLibraryHolds() async throws {
+        try await withJiujin { app, _ in
+            let clerk = WebClient(app: app)
+            _ = try await clerk.signIn("ck-county-1")
+            _ = try await clerk.get("/window/items/RSJ0501")
+            let held = try await clerk.post("/window/items/RSJ0501", [("kind", "person"), ("name", "刘坤"), ("idNumber", "11010519491231002X"),
+                                                                       ("phone", "13812345678"), ("decision", "lookup")])
+            #expect(held.status == .ok)
+            #expect(held.html.components(separatedBy: "class=\"waived\">免提交").count - 1 == 2)
+            #expect(held.html.contains("value=\"刘坤\""))
+            let none = try await clerk.post("/window/items/RSJ0501", [("kind", "person"), ("name", "王五"), ("idNumber", "440524188001010014".replacingOccurrences(of: "440524", with: "110105")),
+                                                                       ("phone", "13812345678"), ("decision", "lookup")])
+            #expect(none.html.contains("证照库暂无居民身份证"))
+            #expect(try await CaseModel.query(on: app.db).count() == 0)
+        }
+    }
 }

@@ -100,6 +100,8 @@ struct WindowPages: RouteCollection {
         var values: FormValues
         var error: String?
         var errorField: String?
+        /// The licence library was consulted for this applicant: 免提交 marks are final.
+        var libraryChecked: Bool
     }
 
     struct ItemView: Encodable {
@@ -132,15 +134,16 @@ struct WindowPages: RouteCollection {
     }
 
     func renderForm(_ req: Request, staff: AuthenticatedStaff, item: ServiceItem, values: FormValues, error: APIError?,
-                    status: HTTPStatus) async throws -> Response {
+                    status: HTTPStatus, held: Set<String>? = nil) async throws -> Response {
         let d = req.jiujin.directory
         let delegations = try await CaseService(req: req).activeDelegations()
         let colour = Authority.agentColour(station: staff.org, item: item, on: req.jiujin.today, delegations: delegations)
         let provided = Set(values.provided ?? [])
         let submitted = values.provided != nil
-        let materials = item.materials.map {
-            MaterialRow(name: $0.name, required: $0.required, formLabel: $0.formLabel, copies: $0.copies, waivable: $0.isWaivable,
-                        licence: $0.licenceSource, checked: submitted ? provided.contains($0.name) : false)
+        let materials = item.materials.map { m in
+            MaterialRow(name: m.name, required: m.required, formLabel: m.formLabel, copies: m.copies,
+                        waivable: m.licenceSource.map { held?.contains($0) ?? false } ?? false,
+                        licence: m.licenceSource, checked: submitted ? provided.contains(m.name) : false)
         }
         let mobile: Set<ServicePoint.Kind> = [.serviceBus, .selfService, .partnerBank, .partnerPost, .partnerShop, .partnerOther]
         // The member's own centre or station first and chosen by default; then the bus, terminals and partner points
@@ -166,7 +169,8 @@ struct WindowPages: RouteCollection {
                             siteVisits: item.siteVisits)
         let page = FormPage(layout: .make(req, title: "受理：\(item.name)", section: "window"), item: view, colour: colour.rawValue,
                             colourLabel: colour.label, materials: materials, points: points, regions: regions,
-                            isAgent: staff.role == .villageAgent, values: values, error: error?.message, errorField: error?.field)
+                            isAgent: staff.role == .villageAgent, values: values, error: error?.message, errorField: error?.field,
+                            libraryChecked: held != nil)
         return try await req.render("intake", page, status: status)
     }
 
@@ -174,6 +178,17 @@ struct WindowPages: RouteCollection {
         let staff = try req.pageStaff(Self.roles)
         let item = try req.jiujin.directory.item(req.parameters.get("code") ?? "")
         let values = try req.content.decode(FormValues.self)
+        if values.decision == "lookup" {
+            // 查询证照库: show which materials the library already holds for this applicant.
+            let number = ((values.kind ?? "person") == "person" ? values.idNumber : values.creditCode)?.trimmed.uppercased() ?? ""
+            guard !number.isEmpty else {
+                return try await renderForm(req, staff: staff, item: item, values: values,
+                                            error: .invalid("idNumber", "请先填写身份证号码或统一社会信用代码再查询证照库"),
+                                            status: .unprocessableEntity)
+            }
+            let held = try await CertificateService(req: req).libraryTypes(holderNumber: number)
+            return try await renderForm(req, staff: staff, item: item, values: values, error: nil, status: .ok, held: held)
+        }
         let person = (values.kind ?? "person") == "person"
         let body = IntakeRequest(
             itemCode: item.code, pointId: values.pointId?.nonEmpty, channel: nil, regionCode: values.regionCode?.nonEmpty,
