@@ -125,6 +125,7 @@ struct RatingPages: RouteCollection {
         var dueOn: String
         var overdue: Bool
         var note: String?
+        var outcome: String?
         var version: Int
         var canVerify: Bool
         var canResolve: Bool
@@ -158,7 +159,7 @@ struct RatingPages: RouteCollection {
                                itemName: cases[r.caseId]?.itemName ?? "",
                                level: RatingLevel(rawValue: ratings[r.ratingId]?.level ?? 0)?.label ?? "", text: ratings[r.ratingId]?.text,
                                status: s.rawValue, statusLabel: s.label, dueOn: r.dueOn, overdue: f?.isOverdue(today: today) ?? false,
-                               note: r.note, version: r.version, canVerify: s == .open, canResolve: s == .verified,
+                               note: r.note, outcome: f?.outcome?.label, version: r.version, canVerify: s == .open, canResolve: s == .verified,
                                canSupervise: staff.role == .supervisor && !s.isConcluded)
         }
         let page = FollowUpsPage(layout: .make(req, title: "差评回访整改", section: "followups"), rows: views,
