@@ -8,17 +8,18 @@ import Vapor
 
 /// Sets up a jiujin application: database, migrations, demo data, middleware and routes.
 public func configure(_ app: Application, options: ServerOptions) async throws {
+    // SQL is never logged: its bound values carry names, ID numbers and phone numbers.
     switch options.storage {
     case .sqliteFile(let directory):
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = URL(fileURLWithPath: directory).appendingPathComponent("jiujin.sqlite").path
-        app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+        app.databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
     case .sqliteMemory:
-        app.databases.use(.sqlite(.memory, sqlLogLevel: .debug), as: .sqlite)
+        app.databases.use(.sqlite(.memory, sqlLogLevel: nil), as: .sqlite)
     case .postgres(let url, let schema):
         var config = try SQLPostgresConfiguration(url: url)
         if let schema { config.searchPath = [schema, "public"] }
-        app.databases.use(.postgres(configuration: config, sqlLogLevel: .debug), as: .psql)
+        app.databases.use(.postgres(configuration: config, sqlLogLevel: nil), as: .psql)
         if let schema, let sql = app.db as? SQLDatabase {
             try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
         }
