@@ -8,7 +8,7 @@ import Vapor
 
 /// Sets up a jiujin application: database, migrations, demo data, middleware and routes.
 public func configure(_ app: Application, options: ServerOptions) async throws {
-    // SQL is never logged: its bound values carry names, ID numbers and phone numbers.
+    // SQL is not logged (PostgreSQL: only at trace level): its bound values carry names, ID numbers and phone numbers.
     switch options.storage {
     case .sqliteFile(let directory):
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -19,7 +19,7 @@ public func configure(_ app: Application, options: ServerOptions) async throws {
     case .postgres(let url, let schema):
         var config = try SQLPostgresConfiguration(url: url)
         if let schema { config.searchPath = [schema, "public"] }
-        app.databases.use(.postgres(configuration: config, sqlLogLevel: nil), as: .psql)
+        app.databases.use(.postgres(configuration: config, sqlLogLevel: .trace), as: .psql)
         if let schema, let sql = app.db as? SQLDatabase {
             try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
         }
