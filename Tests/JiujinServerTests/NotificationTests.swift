@@ -62,16 +62,15 @@ final class ScriptedSender: NotificationSender, @unchecked Sendable {
             let sender = ScriptedSender(.hang)
             app.jiujin.dispatcher.use(sender)
             let agent = try await c.login("dl-100201")
-            let started = ContinuousClock.now
+            // The sender hangs forever, yet the action completes: it only writes the outbox.
             let created = try await c.send(.POST, "/api/v1/cases", token: agent, json: TestClient.intake("MZJ0508"))
             #expect(created.status == .created)
-            let actionTook = ContinuousClock.now - started
+            #expect(try await NotificationModel.query(on: app.db).filter(\.$status == "pending").count() == 1)
             // Dispatching with a hung sender returns by itself after the time limit (shortened here).
             let round = try await Task {
                 try await NotificationDispatcher.withTimeout(.milliseconds(200)) { try await sender.send(.init(id: UUID(), kind: "x", phone: "1", text: "x", attempt: 1)) }
             }.result
             #expect(throws: NotificationDispatcher.TimedOut.self) { try round.get() }
-            #expect(actionTook < .seconds(5))
             sender.mode = .work
             #expect(try await app.jiujin.dispatcher.runOnce(db: app.db, now: app.jiujin.now()).sent == 1)
         }
