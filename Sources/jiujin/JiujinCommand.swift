@@ -43,7 +43,13 @@ struct JiujinCommand {
         let logDefault = Environment.get("LOG_LEVEL") == nil && !arguments.contains("--log") ? ["--log", "info"] : []
         var env = Environment(name: Environment.get("JIUJIN_ENV") ?? "production", arguments: ["jiujin"] + arguments + logDefault)
         try LoggingSystem.bootstrap(from: &env)
-        return try await Application.make(env)
+        let app = try await Application.make(env)
+        // Templates and assets live in Resources/Views and Public beside the package; JIUJIN_HOME points there
+        // when jiujin is started from another directory.
+        if let home = Environment.get("JIUJIN_HOME"), !home.isEmpty {
+            app.directory = DirectoryConfiguration(workingDirectory: home.hasSuffix("/") ? home : home + "/")
+        }
+        return app
     }
 
     static func serve(_ args: [String]) async throws {
