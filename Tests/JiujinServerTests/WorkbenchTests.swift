@@ -157,11 +157,21 @@ import VaporTesting
             _ = try await approver.signIn("sp-100")
             let page = try await approver.get("/cases/\(id)")
             #expect(!page.html.contains("data-action=\"start_review\""))
-            let refused = try await approver.post("/cases/\(id)/action", [("action", "start_review"), ("expectedVersion", "1")])
+            let current = try #require(try await CaseModel.find(UUID(uuidString: id), on: app.db)?.version)
+            let refused = try await approver.post("/cases/\(id)/action", [("action", "start_review"), ("expectedVersion", "\(current)")])
             #expect(refused.status == .forbidden && refused.html.contains("无权"))
             #expect(try await CaseModel.find(UUID(uuidString: id), on: app.db)?.status == "accepted")
             let changes = try await DelegationChangeModel.query(on: app.db).filter(\.$delegationId == "del-scjg-100").all().map(\.change)
             #expect(changes == ["created", "revoked"])
+            // The open case went back to the county bureau, recorded in its history, and the bureau can take it up.
+            let returned = try #require(try await CaseModel.find(UUID(uuidString: id), on: app.db))
+            #expect(returned.decidingOrgId == "dept-scjg" && returned.delegationId == nil)
+            let bureau = WebClient(app: app)
+            _ = try await bureau.signIn("sp-scjg")
+            #expect(try await bureau.get("/inbox").html.contains(id))
+            let taken = try await bureau.post("/cases/\(id)/action", [("action", "start_review"), ("expectedVersion", "\(returned.version)")])
+            #expect(taken.status == .seeOther)
+            #expect(try await AuditVerifier.verify(app.db).firstProblem == nil)
         }
     }
 

@@ -93,7 +93,28 @@ struct DelegationService {
         }
         guard !changed.isEmpty else { throw APIError(.conflict, "already_revoked", "该委托已撤销") }
         try await req.jiujin.reloadDirectory(req.db)
+        try await returnOpenCases(of: changed, by: staff)
         return changed
+    }
+
+    /// Open cases that were to be decided under a revoked delegation go back to the delegating bureau,
+    /// so none is left with an organisation that may no longer decide it. Each move is an event of the case.
+    func returnOpenCases(of revoked: [Delegation], by staff: AuthenticatedStaff) async throws {
+        let open = [CaseStatus.accepted, .needsSupplement, .underReview, .specialProcedure].map(\.rawValue)
+        let service = CaseService(req: req)
+        for del in revoked {
+            let cases = try await CaseModel.query(on: req.db).filter(\.$delegationId == del.id).filter(\.$status ~~ open).all()
+            for model in cases {
+                guard let status = CaseStatus(rawValue: model.status) else { continue }
+                model.decidingOrgId = del.fromOrgId
+                model.delegationId = nil
+                model.assigneeId = nil
+                let event = service.makeEvent(model, action: .reassign, from: status, to: status, staff: staff, pointId: model.pointId,
+                                              comment: "委托书 \(del.documentNumber) 已撤销，退回\(req.jiujin.directory.organizations[del.fromOrgId]?.name ?? del.fromOrgId)审批",
+                                              details: ["decidingOrg": del.fromOrgId, "revokedDelegation": del.documentNumber])
+                try await service.save(model, appending: [event])
+            }
+        }
     }
 
     func extend(id: String, until raw: String, by staff: AuthenticatedStaff) async throws -> Delegation {
