@@ -46,8 +46,6 @@ public enum CaseStatus: String, Codable, Sendable, CaseIterable {
 
     /// No further transition is possible.
     public var isTerminal: Bool { [.rejectedAtIntake, .closed, .withdrawn].contains(self) }
-
-    public var isDecided: Bool { [.approved, .refused, .delivered, .closed].contains(self) }
 }
 
 /// Who takes a lifecycle action. Staff roles plus the applicant and the system itself.

@@ -51,8 +51,6 @@ public struct ProxyAuthorization: Codable, Hashable, Sendable {
         if validUntil < today { throw .field("authorization.validUntil", "委托书已过有效期") }
         if validUntil.dayNumber - signedOn.dayNumber > 366 { throw .field("authorization.validUntil", "委托书有效期不超过一年") }
     }
-
-    public func isValid(on date: LocalDate) -> Bool { date >= signedOn && date <= validUntil }
 }
 
 /// The record of one proxied case: its authorization and when each step was done.
@@ -69,7 +67,4 @@ public struct ProxyRecord: Codable, Hashable, Sendable {
     public mutating func mark(_ step: ProxyStep, at date: Date) {
         if stepsDone[step] == nil { stepsDone[step] = Int64((date.timeIntervalSince1970 * 1000).rounded()) }
     }
-
-    /// The first step not yet done, in order.
-    public var nextStep: ProxyStep? { ProxyStep.allCases.first { stepsDone[$0] == nil } }
 }
