@@ -19,6 +19,7 @@ enum CaseChannel: String, Codable, Sendable, CaseIterable {
     }
 }
 
+/// An applicant as sent in an intake, and as shown back (masked, or in full where the read is logged).
 struct ApplicantInput: Content {
     /// "person" (自然人) or "organization" (法人).
     var kind: String
@@ -114,14 +115,7 @@ struct CaseSummary: Content {
     var version: Int
 }
 
-struct ApplicantView: Content {
-    var kind: String
-    var name: String
-    var idNumber: String?
-    var creditCode: String?
-    var legalRepresentative: String?
-    var phone: String
-}
+typealias ApplicantView = ApplicantInput
 
 struct EventView: Content {
     var sequence: Int
