@@ -35,10 +35,10 @@ struct OperationsController: RouteCollection {
         let m = req.jiujin.metrics
         for status in CaseStatus.allCases {
             let n = try await CaseModel.query(on: req.db).filter(\.$status == status.rawValue).count()
-            m.setGauge("jiujin_cases", labels: [("status", status.rawValue)], Double(n))
+            m.setGauge("cases", help: "Cases by status", labels: [("status", status.rawValue)], Double(n))
         }
-        m.setGauge("jiujin_catalog_items", Double(req.jiujin.directory.items.count))
-        m.setGauge("jiujin_service_points", Double(req.jiujin.directory.points.count))
+        m.setGauge("catalog_items", help: "Service items in the catalog", Double(req.jiujin.directory.items.count))
+        m.setGauge("service_points", help: "Service points", Double(req.jiujin.directory.points.count))
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])
         return Response(status: .ok, headers: headers, body: .init(string: m.render()))

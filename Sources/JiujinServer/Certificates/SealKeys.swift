@@ -90,7 +90,10 @@ struct SealKeys {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let key = SymmetricKey(size: .bits256)
         let encoded = key.withUnsafeBytes { Data($0) }.base64EncodedData()
-        FileManager.default.createFile(atPath: url.path, contents: encoded, attributes: [.posixPermissions: 0o600])
+        // A key that could not be kept would make every sealed signing key unreadable after a restart: refuse to start.
+        guard FileManager.default.createFile(atPath: url.path, contents: encoded, attributes: [.posixPermissions: 0o600]) else {
+            throw Abort(.internalServerError, reason: "cannot write the seal master key file \(url.path); set JIUJIN_SEAL_KEY")
+        }
         logger.warning("generated a seal master key file; set JIUJIN_SEAL_KEY in production and keep it safe",
                        metadata: ["path": .string(url.path)])
         return key
