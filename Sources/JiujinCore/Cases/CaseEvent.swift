@@ -48,6 +48,27 @@ public struct CaseEvent: Codable, Hashable, Sendable {
         self.hash = computeHash()
     }
 
+    /// An event exactly as it was stored, hash included and not recomputed, so verification sees any tampering.
+    public init(stored caseId: String, sequence: Int, action: CaseAction, fromStatus: CaseStatus?, toStatus: CaseStatus,
+                actorId: String, actorRole: ActorRole, orgId: String?, pointId: String?, atMillis: Int64, comment: String?,
+                attachments: [String], details: [String: String], previousHash: String, hash: String) {
+        self.caseId = caseId
+        self.sequence = sequence
+        self.action = action
+        self.fromStatus = fromStatus
+        self.toStatus = toStatus
+        self.actorId = actorId
+        self.actorRole = actorRole
+        self.orgId = orgId
+        self.pointId = pointId
+        self.atMillis = atMillis
+        self.comment = comment
+        self.attachments = attachments
+        self.details = details
+        self.previousHash = previousHash
+        self.hash = hash
+    }
+
     public var at: Date { Date(timeIntervalSince1970: Double(atMillis) / 1000) }
 
     /// The canonical byte form that is hashed: every field, length-prefixed, in a fixed order.

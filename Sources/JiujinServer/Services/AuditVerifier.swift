@@ -19,9 +19,12 @@ public enum AuditVerifier {
             let cases = try await CaseModel.query(on: db).sort(\.$number).range(offset..<(offset + batchSize)).all()
             if cases.isEmpty { break }
             offset += cases.count
+            // One query for the whole batch's events, not one per case.
+            let batchEvents = Dictionary(grouping: try await CaseEventModel.query(on: db).filter(\.$caseId ~~ cases.map { $0.id! })
+                .sort(\.$sequence).all(), by: \.caseId)
             for c in cases {
                 report.casesChecked += 1
-                let rows = try await CaseEventModel.query(on: db).filter(\.$caseId == c.id!).sort(\.$sequence).all()
+                let rows = batchEvents[c.id!] ?? []
                 var events: [CaseEvent] = []
                 for row in rows {
                     do { events.append(try row.domain()) } catch {

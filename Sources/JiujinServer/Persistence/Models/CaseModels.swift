@@ -95,14 +95,11 @@ final class CaseEventModel: Model, @unchecked Sendable {
               fromStatus == nil || CaseStatus(rawValue: fromStatus!) != nil else {
             throw JSONCoding.Failure.corrupt("event \(caseId)#\(sequence)")
         }
-        var e = CaseEvent(caseId: caseId.uuidString, sequence: sequence, action: action,
-                          fromStatus: fromStatus.flatMap(CaseStatus.init(rawValue:)), toStatus: to, actorId: actorId,
-                          actorRole: role, orgId: orgId, pointId: pointId, at: Date(), comment: comment,
-                          attachments: try JSONCoding.decode([String].self, attachmentsJSON),
-                          details: try JSONCoding.decode([String: String].self, detailsJSON), previousHash: previousHash)
-        e.atMillis = atMillis
-        e.hash = hash
-        return e
+        return CaseEvent(stored: caseId.uuidString, sequence: sequence, action: action,
+                         fromStatus: fromStatus.flatMap(CaseStatus.init(rawValue:)), toStatus: to, actorId: actorId,
+                         actorRole: role, orgId: orgId, pointId: pointId, atMillis: atMillis, comment: comment,
+                         attachments: try JSONCoding.decode([String].self, attachmentsJSON),
+                         details: try JSONCoding.decode([String: String].self, detailsJSON), previousHash: previousHash, hash: hash)
     }
 }
 
