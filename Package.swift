@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/leaf.git", from: "4.4.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0" ..< "5.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
     ],
     targets: [
         .target(
@@ -42,7 +43,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "jiujin",
-            dependencies: ["JiujinServer"]
+            dependencies: ["JiujinServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "JiujinCoreTests", dependencies: ["JiujinCore"]),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),

@@ -1,71 +1,45 @@
+import ArgumentParser
 import Foundation
 import JiujinCore
 import JiujinServer
 import Logging
 import Vapor
 
-/// jiujin's command line: serve, migrate, verify-audit.
+/// jiujin's command line (swift-argument-parser): `jiujin serve` by default.
 @main
-struct JiujinCommand {
-    static func main() async {
-        var args = Array(CommandLine.arguments.dropFirst())
-        let command = args.first ?? "serve"
-        if !args.isEmpty { args.removeFirst() }
+struct Jiujin: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jiujin",
+        abstract: "就近办 jiujin: a county's grassroots government services on one catalog, one case file and one seal registry.",
+        discussion: "Settings come from the environment:\n"
+            + ServerOptions.variables.map { "  \($0.name.padding(toLength: 22, withPad: " ", startingAt: 0)) \($0.meaning)" }
+            .joined(separator: "\n"),
+        subcommands: [Serve.self, Migrate.self, VerifyAudit.self],
+        defaultSubcommand: Serve.self)
+}
+
+/// Starts the server; with SQLite it migrates on start and loads the demo county into an empty database.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the workbench, the public pages and the API.",
+        discussion: "With SQLite (the default) the schema is migrated on start. With DATABASE_URL run `jiujin migrate` first.")
+
+    @ArgumentParser.Option(name: [.customLong("hostname"), .customShort("H")], help: "The address to listen on.")
+    var hostname = "127.0.0.1"
+
+    @ArgumentParser.Option(name: [.long, .short], help: "The port to listen on.")
+    var port = 8080
+
+    @ArgumentParser.Flag(name: .customLong("no-demo"),
+          help: "Start without the demo county; accounts still on the demo password must change it at next sign-in.")
+    var noDemo = false
+
+    func run() async throws {
+        let options = ServerOptions.fromEnvironment(loadDemo: !noDemo)
+        let app = try await JiujinApp.make(options, vaporArguments: ["serve", "--hostname", hostname, "--port", String(port)])
         do {
-            switch command {
-            case "serve": try await serve(args)
-            case "migrate": try await migrate()
-            case "verify-audit": exit(try await verifyAudit())
-            case "help", "--help", "-h": printUsage()
-            default:
-                FileHandle.standardError.write(Data("未知命令：\(command)\n".utf8))
-                printUsage()
-                exit(64)
-            }
-        } catch {
-            FileHandle.standardError.write(Data("jiujin: \(String(describing: error))\n".utf8))
-            exit(1)
-        }
-    }
-
-    static func printUsage() {
-        print("""
-        用法 / usage:
-          jiujin serve [--hostname 127.0.0.1] [--port 8080] [--no-demo]
-          jiujin migrate
-          jiujin verify-audit
-        环境变量 / environment: JIUJIN_DATA_DIR (default ./data), DATABASE_URL (PostgreSQL), LOG_LEVEL
-        """)
-    }
-
-    static func makeApp(_ arguments: [String]) async throws -> Application {
-        // Request logs are at info level, so that is the default unless LOG_LEVEL or --log says otherwise.
-        let logDefault = Environment.get("LOG_LEVEL") == nil && !arguments.contains("--log") ? ["--log", "info"] : []
-        var env = Environment(name: Environment.get("JIUJIN_ENV") ?? "production", arguments: ["jiujin"] + arguments + logDefault)
-        try LoggingSystem.bootstrap(from: &env)
-        let app = try await Application.make(env)
-        // Templates and assets live in Resources/Views and Public beside the package; JIUJIN_HOME points there
-        // when jiujin is started from another directory.
-        if let home = Environment.get("JIUJIN_HOME"), !home.isEmpty {
-            app.directory = DirectoryConfiguration(workingDirectory: home.hasSuffix("/") ? home : home + "/")
-        }
-        return app
-    }
-
-    static func serve(_ args: [String]) async throws {
-        let noDemo = args.contains("--no-demo")
-        let passThrough = args.filter { $0 != "--no-demo" }
-        func value(_ flag: String, _ short: String) -> String? {
-            guard let i = passThrough.firstIndex(where: { $0 == flag || $0 == short }), i + 1 < passThrough.count else { return nil }
-            return passThrough[i + 1]
-        }
-        let host = value("--hostname", "-H") ?? "127.0.0.1"
-        let port = value("--port", "-p") ?? "8080"
-        let app = try await makeApp(["serve"] + passThrough)
-        do {
-            let options = ServerOptions.fromEnvironment(loadDemo: !noDemo)
             try await configure(app, options: options)
-            print(banner(host: host, port: port, demo: !noDemo, options: options))
+            print(Self.banner(host: hostname, port: port, demo: !noDemo, options: options))
             try await app.execute()
         } catch {
             try? await app.asyncShutdown()
@@ -74,7 +48,7 @@ struct JiujinCommand {
         try await app.asyncShutdown()
     }
 
-    static func banner(host: String, port: String, demo: Bool, options: ServerOptions) -> String {
+    static func banner(host: String, port: Int, demo: Bool, options: ServerOptions) -> String {
         var lines = ["", "就近办 jiujin 已启动：http://\(host):\(port)",
                      "  接口说明 OpenAPI: http://\(host):\(port)/api/openapi.yaml  健康检查: /healthz  指标: /metrics"]
         switch options.storage {
@@ -94,37 +68,61 @@ struct JiujinCommand {
         }
         return lines.joined(separator: "\n") + "\n"
     }
+}
 
-    static func migrate() async throws {
-        let app = try await makeApp(["migrate"])
-        do {
-            try await JiujinServer.migrate(app, options: .fromEnvironment(loadDemo: false))
+/// Creates or updates the schema and does nothing else.
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create or update the database schema, nothing else.")
+
+    func run() async throws {
+        let options = ServerOptions.fromEnvironment(loadDemo: false)
+        try await JiujinApp.run(options, command: "migrate") { app in
+            try await JiujinServer.migrate(app, options: options)
             print("数据库迁移完成 / migrations applied")
-        } catch {
-            try? await app.asyncShutdown()
-            throw error
         }
-        try await app.asyncShutdown()
+    }
+}
+
+/// Walks every case's hash chain; exit 0 when all hold, 2 naming the first broken event.
+struct VerifyAudit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify-audit",
+        abstract: "Check every case's event chain (审计校验).",
+        discussion: "Exit status 0 when every chain holds; 2 naming the first broken event (edited, deleted or appended).")
+
+    func run() async throws {
+        let options = ServerOptions.fromEnvironment(loadDemo: false)
+        var problem: String?
+        try await JiujinApp.run(options, command: "verify-audit") { app in
+            try await JiujinServer.migrate(app, options: options)
+            let report = try await AuditVerifier.verify(app.db)
+            problem = report.firstProblem
+            if problem == nil { print("审计校验通过 / audit chain intact: \(report.casesChecked) 件办件，\(report.eventsChecked) 条事件") }
+        }
+        if let problem {
+            FileHandle.standardError.write(Data("审计校验失败 / audit chain broken: \(problem)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}
+
+/// Making and closing the Vapor application for a command.
+enum JiujinApp {
+    static func make(_ options: ServerOptions, vaporArguments: [String]) async throws -> Application {
+        // Request logs are at info level, so that is the default unless LOG_LEVEL says otherwise.
+        var env = Environment(name: options.environmentName, arguments: ["jiujin"] + vaporArguments + ["--log", options.logLevel ?? "info"])
+        try LoggingSystem.bootstrap(from: &env)
+        return try await Application.make(env)
     }
 
-    static func verifyAudit() async throws -> Int32 {
-        let app = try await makeApp(["verify-audit"])
-        let code: Int32
+    static func run(_ options: ServerOptions, command: String, _ body: (Application) async throws -> Void) async throws {
+        let app = try await make(options, vaporArguments: [command])
         do {
-            try await JiujinServer.migrate(app, options: .fromEnvironment(loadDemo: false))
-            let report = try await AuditVerifier.verify(app.db)
-            if let problem = report.firstProblem {
-                FileHandle.standardError.write(Data("审计校验失败 / audit chain broken: \(problem)\n".utf8))
-                code = 2
-            } else {
-                print("审计校验通过 / audit chain intact: \(report.casesChecked) 件办件，\(report.eventsChecked) 条事件")
-                code = 0
-            }
+            try await body(app)
         } catch {
             try? await app.asyncShutdown()
             throw error
         }
         try await app.asyncShutdown()
-        return code
     }
 }

@@ -177,7 +177,7 @@ import VaporTesting
 
     @Test func demoPasswordsMustBeChangedWhenRunningForReal() async throws {
         try await withJiujin { app, c in
-            #expect(try await DefaultPasswords.flagForChange(app.db) > 50)
+            #expect(try await DefaultPasswords.flagForChange(app.db, door: app.jiujin.door) > 50)
             let web = WebClient(app: app)
             let signed = try await web.signIn("ck-100")
             #expect(signed.location == "/account/password")

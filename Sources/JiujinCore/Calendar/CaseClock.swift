@@ -21,6 +21,18 @@ public struct ClockPause: Codable, Hashable, Sendable {
 public enum TrafficLight: String, Codable, Sendable, CaseIterable {
     case green, yellow, red
 
+    /// The light of a case in `status` due on `deadline`: nil unless the case's clock is running.
+    public static func of(status: CaseStatus, deadline: LocalDate?, today: LocalDate, calendar: WorkingDayCalendar) -> TrafficLight? {
+        guard status.isRunning, let deadline else { return nil }
+        return of(deadline: deadline, today: today, calendar: calendar)
+    }
+
+    /// The light of a case due on `deadline`, seen on `today`.
+    public static func of(deadline: LocalDate, today: LocalDate, calendar: WorkingDayCalendar) -> TrafficLight {
+        if today > deadline { return .red }
+        return calendar.workingDays(after: today, through: deadline).value <= 1 ? .yellow : .green
+    }
+
     public var label: String {
         switch self {
         case .green: return "正常"
@@ -73,8 +85,6 @@ public struct CaseClock: Hashable, Sendable {
     }
 
     public func light(calendar: WorkingDayCalendar, today: LocalDate) throws(CalendarError) -> TrafficLight {
-        let due = try deadline(calendar: calendar, today: today).value
-        if today > due { return .red }
-        return calendar.workingDays(after: today, through: due).value <= 1 ? .yellow : .green
+        TrafficLight.of(deadline: try deadline(calendar: calendar, today: today).value, today: today, calendar: calendar)
     }
 }

@@ -32,6 +32,8 @@ public enum CaseAction: String, Codable, Sendable, CaseIterable {
     case withdraw
     /// 转交: hand the case to a colleague (AB角) without changing its status.
     case reassign
+    /// 代办步骤: the agent records a proxy step; a note in the history, not a move of the lifecycle.
+    case recordProxyStep = "record_proxy_step"
 
     public var label: String {
         switch self {
@@ -50,6 +52,7 @@ public enum CaseAction: String, Codable, Sendable, CaseIterable {
         case .close: return "办结归档"
         case .withdraw: return "撤回"
         case .reassign: return "转交（AB角）"
+        case .recordProxyStep: return "记录代办步骤"
         }
     }
 

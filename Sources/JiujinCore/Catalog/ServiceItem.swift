@@ -202,6 +202,6 @@ public struct Material: Codable, Hashable, Sendable {
         }
     }
 
-    /// Whether it can be waived because the licence library holds it.
-    public var isWaivable: Bool { licenceSource != nil }
+    /// Whether it is waived (免提交) for an applicant whose licence library holds these licence types.
+    public func isWaived(holding held: Set<String>) -> Bool { licenceSource.map(held.contains) ?? false }
 }

@@ -48,6 +48,15 @@ public struct DivisionCode: Hashable, Comparable, Sendable, Codable, CustomStrin
         }
     }
 
+    /// The digits every code beneath this one starts with: 6 for a county, 9 for a town, all 12 for a village.
+    public var prefix: String {
+        switch level {
+        case .county: return countyPart
+        case .town: return countyPart + townPart
+        case .village: return rawValue
+        }
+    }
+
     public var description: String { rawValue }
     public static func < (a: DivisionCode, b: DivisionCode) -> Bool { a.rawValue < b.rawValue }
 

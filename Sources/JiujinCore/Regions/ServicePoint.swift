@@ -24,6 +24,10 @@ public struct ServicePoint: Codable, Hashable, Sendable, Identifiable {
         }
 
         public var isPartner: Bool { [.partnerBank, .partnerPost, .partnerShop, .partnerOther].contains(self) }
+
+        /// Points shared across an area rather than run by one organisation's own staff: partner
+        /// points, the bus and terminals. Staff of the area may work there; they are never anyone's own point.
+        public var isShared: Bool { isPartner || self == .serviceBus || self == .selfService }
     }
 
     public var id: String

@@ -106,35 +106,3 @@ public struct MobileNumber: Hashable, Sendable, CustomStringConvertible {
     public var masked: String { Masking.phone(rawValue) }
     public var description: String { masked }
 }
-
-/// A rejected value, with the field it belongs to and a message for people.
-public enum ValidationError: Error, Hashable, Sendable {
-    case residentID(String)
-    case creditCode(String)
-    case mobile(String)
-    case field(String, String)
-
-    public var field: String {
-        switch self {
-        case .residentID: return "idNumber"
-        case .creditCode: return "creditCode"
-        case .mobile: return "phone"
-        case .field(let f, _): return f
-        }
-    }
-
-    public var message: String {
-        switch self {
-        case .residentID(let m), .creditCode(let m), .mobile(let m), .field(_, let m): return m
-        }
-    }
-
-    public var code: String {
-        switch self {
-        case .residentID: return "invalid_id_number"
-        case .creditCode: return "invalid_credit_code"
-        case .mobile: return "invalid_phone"
-        case .field: return "invalid_field"
-        }
-    }
-}

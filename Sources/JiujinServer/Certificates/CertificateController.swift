@@ -62,7 +62,7 @@ struct CertificateController: RouteCollection {
             token = CertificateToken.fromParts(id: id, p: p, s: s)
             if token == nil { throw APIError.invalid("p", "二维码内容无法识别（p、s 应为 base64url，签名64字节）") }
         }
-        let (status, cert, payload) = try await CertificateService(req: req).verify(id: id, token: token, channel: "api")
+        let (status, cert, payload) = try await CertificateService(req).verify(id: id, token: token, channel: "api")
         return Self.view(id: id, status: status, cert: cert, payload: payload)
     }
 
@@ -81,14 +81,14 @@ struct CertificateController: RouteCollection {
     func revoke(req: Request) async throws -> CheckView {
         let staff = try req.requireStaff([.approver, .supervisor, .administrator])
         let body = try req.content.decode(RevokeBody.self)
-        let cert = try await CertificateService(req: req).revoke(id: req.parameters.get("id") ?? "", reason: body.reason, by: staff)
+        let cert = try await CertificateService(req).revoke(id: req.parameters.get("id") ?? "", reason: body.reason, by: staff.staff)
         return Self.view(id: cert.id!, status: .revoked, cert: cert, payload: nil)
     }
 
     func rotate(req: Request) async throws -> KeyView {
         _ = try req.requireStaff([.administrator])
         guard let seal = try await SealModel.find(req.parameters.get("id"), on: req.db) else { throw APIError.notFound("印章") }
-        let signer = try await CertificateService(req: req).keys.rotate(sealId: seal.id!)
+        let signer = try await CertificateService(req).keys.rotate(sealId: seal.id!)
         return KeyView(kid: signer.kid, alg: "Ed25519", sealNumber: seal.number, sealName: seal.name,
                        publicKey: Base64URL.encode(Array(signer.key.publicKey.rawRepresentation)), status: "active",
                        createdAt: req.jiujin.now(), retiredAt: nil)

@@ -11,31 +11,25 @@ struct CertificateService {
     let db: Database
     let ctx: JiujinContext
 
-    init(req: Request) {
-        db = req.db
-        ctx = req.jiujin
-    }
-
     init(db: Database, ctx: JiujinContext) {
         self.db = db
         self.ctx = ctx
     }
 
-    /// Validity of the certificate types that expire (days); others are long-term.
-    static let validityDays: [String: Int] = ["居住证明": 180, "无犯罪记录证明": 90, "健康证明": 365]
+    init(_ req: Request) { self.init(db: req.db, ctx: req.jiujin) }
 
-    var keys: SealKeys { SealKeys(db: db, master: ctx.masterKey, gate: ctx.gate, now: ctx.now()) }
+    var keys: SealKeys { SealKeys(db: db, master: ctx.masterKey, door: ctx.door, now: ctx.now()) }
 
-    /// Signs a certificate for a holder; `caseId` is nil for licences loaded into the library from elsewhere.
-    func issue(type licence: String, holderName: String, holderNumber: String, holderIdMasked: String, fields: [String: String],
-               orgId: String, sealNumber: String, caseId: UUID?) async throws -> CertificateModel {
+    /// Signs a certificate for a holder with the seal's current key; `caseId` is nil for licences loaded into the
+    /// library from elsewhere. The row is returned unsaved, to be stored with whatever issued it.
+    func issue(id: String, type licence: String, holderName: String, holderNumber: String, holderIdMasked: String,
+               fields: [String: String], orgId: String, sealNumber: String, caseId: UUID?) async throws -> CertificateModel {
         let signer = try await keys.signer(forSealNumber: sealNumber)
         let issued = LocalDate(ctx.now(), in: .china)
-        let id = Self.newId()
         let payload = CertificatePayload(
             id: id, type: licence, holder: Masking.name(holderName), holderId: holderIdMasked, fields: fields,
-            org: ctx.directory.organizations[orgId]?.name ?? orgId, seal: sealNumber, kid: signer.kid,
-            issued: issued, validUntil: Self.validityDays[licence].map { issued.adding(days: $0) })
+            org: ctx.directory.name(ofOrg: orgId), seal: sealNumber, kid: signer.kid,
+            issued: issued, validUntil: CertificateRules.validUntil(type: licence, issued: issued))
         let bytes = payload.canonicalJSON()
         let c = CertificateModel()
         c.id = id
@@ -54,6 +48,14 @@ struct CertificateService {
         return c
     }
 
+    /// The certificate a decision ordered, for the case's applicant.
+    func issue(_ order: CertificateOrder, for c: Case, item: ServiceItem, regionPath: String) async throws -> CertificateModel {
+        try await issue(id: order.id, type: order.licenceType, holderName: c.applicant.name, holderNumber: c.applicant.number,
+                        holderIdMasked: c.applicant.idNumber.map(Masking.residentID) ?? c.applicant.creditCode.map(Masking.creditCode) ?? "",
+                        fields: order.fields(for: c, item: item, regionPath: regionPath), orgId: order.orgId,
+                        sealNumber: order.sealNumber, caseId: c.id)
+    }
+
     /// The keyed hash that finds a holder in the library without storing their number again.
     static func holderKey(_ number: String, master: SymmetricKey) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(("holder:" + number.uppercased()).utf8), using: master)
@@ -65,20 +67,6 @@ struct CertificateService {
         return "JJ" + String((0..<10).map { _ in alphabet[Int.random(in: 0..<alphabet.count)] })
     }
 
-    /// The certificate an approved case yields, signed with its decision seal; nil for items without an electronic licence.
-    func certificate(for model: CaseModel, item: ServiceItem, regionPath: String) async throws -> CertificateModel? {
-        guard let licence = item.result?.licenceType, let sealNumber = model.sealNumber, let orgId = model.decidingOrgId else { return nil }
-        // Kept short: the whole payload rides in the QR code.
-        var fields = ["办件编号": model.number]
-        if let name = item.result?.name, name != licence { fields["证照名称"] = name }
-        if licence == "居住证明" { fields["居住地"] = regionPath }
-        if let rep = model.applicantLegalRep { fields["法定代表人"] = Masking.name(rep) }
-        return try await issue(type: licence, holderName: model.applicantName,
-                               holderNumber: model.applicantIdNumber ?? model.applicantCreditCode ?? "",
-                               holderIdMasked: model.applicantIdNumber.map(Masking.residentID) ?? model.applicantCreditCode.map(Masking.creditCode) ?? "",
-                               fields: fields, orgId: orgId, sealNumber: sealNumber, caseId: model.id)
-    }
-
     /// Licence types the holder already has, valid today (for 免提交).
     func libraryTypes(holderNumber: String) async throws -> Set<String> {
         let today = ctx.today
@@ -88,15 +76,7 @@ struct CertificateService {
     }
 
     func token(_ c: CertificateModel) -> CertificateToken {
-        CertificateToken(id: c.id!, payload: Base64URL.decode(c.payload) ?? [], signature: Base64URL.decode(c.signature) ?? [])
-    }
-
-    static func baseURL(_ req: Request) -> String {
-        if let configured = Environment.get("JIUJIN_PUBLIC_URL"), !configured.isEmpty {
-            return configured.hasSuffix("/") ? String(configured.dropLast()) : configured
-        }
-        let host = req.headers.first(name: .host) ?? "127.0.0.1:8080"
-        return "http://\(host)"
+        CertificateToken(id: c.id ?? "", payload: Base64URL.decode(c.payload) ?? [], signature: Base64URL.decode(c.signature) ?? [])
     }
 
     func qrSVG(_ c: CertificateModel, base: String) throws -> String {
@@ -133,28 +113,32 @@ struct CertificateService {
             case .expired: status = .expired
             case .authentic: status = .authentic
             }
-            if status != .tampered, token != nil, token!.payload != stored.payload { status = .tampered }
+            if status != .tampered, let token, token.payload != stored.payload { status = .tampered }
             if status == .authentic || status == .expired, cert.revokedAt != nil { status = .revoked }
         } else {
             status = .unknown
         }
         let record = CertificateVerificationModel(certificateId: String(id.prefix(40)), channel: channel, result: status.rawValue,
                                                   at: ctx.now())
-        try await ctx.gate.run { try await record.create(on: db) }
+        try await ctx.write(db) { tx in try await record.create(on: tx) }
         return (status, cert, payload)
     }
-}
 
-extension CertificateService {
-    /// Revokes a certificate with a reason; only its issuing organisation's approvers, supervisors and administrators may.
-    func revoke(id: String, reason: String, by staff: AuthenticatedStaff) async throws -> CertificateModel {
+    /// Revokes a certificate with a reason; who may is `CertificateRules.mayRevoke`.
+    func revoke(id: String, reason: String, by staff: Staff) async throws -> CertificateModel {
         guard let reason = reason.trimmed.nonEmpty, reason.count <= 300 else { throw APIError.invalid("reason", "请填写撤销理由（300字以内）") }
         guard let cert = try await CertificateModel.find(id, on: db) else { throw APIError.notFound("证照") }
-        guard staff.seesWholeCounty || staff.org.id == cert.orgId else { throw APIError.forbidden("只有发证机构可以撤销该证照") }
+        guard CertificateRules.mayRevoke(staff, issuingOrgId: cert.orgId) else { throw APIError.forbidden("只有发证机构可以撤销该证照") }
         guard cert.revokedAt == nil else { throw APIError(.conflict, "already_revoked", "该证照已撤销") }
-        cert.revokedAt = ctx.now()
-        cert.revokeReason = reason
-        try await ctx.gate.run { try await cert.save(on: db) }
-        return cert
+        let now = ctx.now()
+        return try await ctx.write(db) { tx in
+            guard let row = try await CertificateModel.find(id, on: tx), row.revokedAt == nil else {
+                throw APIError(.conflict, "already_revoked", "该证照已撤销")
+            }
+            row.revokedAt = now
+            row.revokeReason = reason
+            try await row.save(on: tx)
+            return row
+        }
     }
 }

@@ -10,10 +10,10 @@ import Vapor
 struct SealKeys {
     let db: Database
     let master: SymmetricKey
-    let gate: AsyncGate
+    let door: WriteDoor
     let now: Date
 
-    struct Signer {
+    struct Signer: Sendable {
         var kid: String
         var key: Curve25519.Signing.PrivateKey
     }
@@ -25,19 +25,18 @@ struct SealKeys {
         if let row = try await SealKeyModel.query(on: db).filter(\.$sealId == seal.id!).filter(\.$retiredAt == nil).first() {
             return Signer(kid: row.id!, key: try open(row))
         }
-        return try await gate.run { try await create(for: seal.id!, on: db) }
+        let sealId = seal.id ?? ""
+        return try await door.write(db) { tx in try await create(for: sealId, on: tx) }
     }
 
     /// Retires the seal's current key and makes a new one.
     func rotate(sealId: String) async throws -> Signer {
-        try await gate.run {
-            try await db.transaction { tx in
-                for row in try await SealKeyModel.query(on: tx).filter(\.$sealId == sealId).filter(\.$retiredAt == nil).all() {
-                    row.retiredAt = now
-                    try await row.save(on: tx)
-                }
-                return try await create(for: sealId, on: tx)
+        try await door.write(db) { tx in
+            for row in try await SealKeyModel.query(on: tx).filter(\.$sealId == sealId).filter(\.$retiredAt == nil).all() {
+                row.retiredAt = now
+                try await row.save(on: tx)
             }
+            return try await create(for: sealId, on: tx)
         }
     }
 
@@ -71,7 +70,7 @@ struct SealKeys {
 
     /// The master key: JIUJIN_SEAL_KEY (base64, 32 bytes), else a key file kept in the data directory.
     static func masterKey(options: ServerOptions, logger: Logger) throws -> SymmetricKey {
-        if let raw = Environment.get("JIUJIN_SEAL_KEY"), !raw.isEmpty {
+        if let raw = options.sealKey {
             guard let data = Data(base64Encoded: raw), data.count == 32 else {
                 throw Abort(.internalServerError, reason: "JIUJIN_SEAL_KEY must be 32 bytes in base64")
             }
@@ -81,7 +80,7 @@ struct SealKeys {
         switch options.storage {
         case .sqliteMemory: return SymmetricKey(size: .bits256)
         case .sqliteFile(let dir): directory = dir
-        case .postgres: directory = Environment.get("JIUJIN_DATA_DIR") ?? "./data"
+        case .postgres: directory = options.dataDirectory
         }
         let url = URL(fileURLWithPath: directory).appendingPathComponent("seal-master.key")
         if let data = try? Data(contentsOf: url), let decoded = Data(base64Encoded: data), decoded.count == 32 {

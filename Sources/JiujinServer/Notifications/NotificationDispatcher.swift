@@ -11,9 +11,11 @@ final class NotificationDispatcher: Sendable {
     static let maxAttempts = 12
     static let sendTimeout: Duration = .seconds(15)
     private let sender: LockedBox<any NotificationSender>
+    private let door: WriteDoor
 
-    init(sender: any NotificationSender) {
+    init(sender: any NotificationSender, door: WriteDoor) {
         self.sender = LockedBox(sender)
+        self.door = door
     }
 
     func use(_ sender: any NotificationSender) { self.sender.value = sender }
@@ -32,15 +34,19 @@ final class NotificationDispatcher: Sendable {
             .filter(\.$nextAttemptAt <= now).sort(\.$nextAttemptAt).limit(limit).all()
         var round = Round()
         for n in due {
-            guard let sql = db as? SQLDatabase else { break }
+            guard let id = n.id else { continue }
+            let attempts = n.attempts
             // Claim: bump the attempt counter only if nobody else did, and lease the message for the send's duration.
-            let claimed = try await sql.update(NotificationModel.schema)
-                .set("attempts", to: SQLBind(n.attempts + 1))
-                .set("next_attempt_at", to: SQLBind(now.addingTimeInterval(120)))
-                .where("id", .equal, SQLBind(n.id!)).where("attempts", .equal, SQLBind(n.attempts))
-                .where("status", .equal, SQLBind(NotificationStatus.pending.rawValue))
-                .returning("id").all()
-            guard claimed.count == 1 else { continue }
+            let claimed = try await door.write(db) { tx -> Bool in
+                guard let sql = tx as? SQLDatabase else { return false }
+                return try await sql.update(NotificationModel.schema)
+                    .set("attempts", to: SQLBind(attempts + 1))
+                    .set("next_attempt_at", to: SQLBind(now.addingTimeInterval(120)))
+                    .where("id", .equal, SQLBind(id)).where("attempts", .equal, SQLBind(attempts))
+                    .where("status", .equal, SQLBind(NotificationStatus.pending.rawValue))
+                    .returning("id").all().count == 1
+            }
+            guard claimed else { continue }
             n.attempts += 1
             let message = OutgoingMessage(id: n.id!, kind: n.kind, phone: n.phone, text: n.text, attempt: n.attempts)
             do {
@@ -55,7 +61,7 @@ final class NotificationDispatcher: Sendable {
                 n.nextAttemptAt = now.addingTimeInterval(Self.backoff(afterAttempt: n.attempts))
                 round.failed += 1
             }
-            try await n.save(on: db)
+            try await door.write(db) { tx in try await n.save(on: tx) }
         }
         return round
     }

@@ -2,118 +2,46 @@ import Fluent
 import JiujinCore
 import Vapor
 
-/// 好差评 pages: the public rating page reached from the receipt QR, the
-/// tablet page a clerk hands to the resident, and the follow-up desk; plus the JSON API.
-struct RatingPages: RouteCollection {
-    func boot(routes: RoutesBuilder) throws {
-        routes.get("r", use: publicPage)
-        routes.post("r", use: publicRate)
-        routes.get("window", "rate", ":id", use: devicePage)
-        routes.post("window", "rate", ":id", use: deviceRate)
-        routes.get("followups", use: followUps)
-        routes.post("followups", ":id", "action", use: followUpAction)
+/// A level or outcome choice on a form.
+struct LevelChoice: Encodable, Sendable {
+    var value: Int
+    var label: String
+}
+
+/// The rating page (`ratings/rate.leaf`): the public one from the receipt QR, or the window's tablet.
+struct RatePage: PageContext {
+    static let template = "ratings/rate"
+    var layout: LayoutContext
+    var number: String
+    var channel: String
+    var levels = RatingLevel.allCases.reversed().map { LevelChoice(value: $0.rawValue, label: $0.label) }
+    var indicators = RatingService.indicators
+    var device: Bool
+    var caseId: String?
+    var itemName: String?
+    var done: Bool
+    var followUpOpened: Bool
+    var error: String?
+
+    init(layout: LayoutContext, number: String, channel: String, device: Bool, caseId: String?, itemName: String?, done: Bool,
+         followUpOpened: Bool, error: String?) {
+        self.layout = layout
+        self.number = number
+        self.channel = channel
+        self.device = device
+        self.caseId = caseId
+        self.itemName = itemName
+        self.done = done
+        self.followUpOpened = followUpOpened
+        self.error = error
     }
+}
 
-    struct Level: Encodable {
-        var value: Int
-        var label: String
-    }
+/// The follow-up desk (`ratings/followups.leaf`): bad ratings to verify and resolve, overdue ones flagged.
+struct FollowUpsPage: PageContext {
+    static let template = "ratings/followups"
 
-    struct RatePage: Encodable {
-        var layout: LayoutContext
-        var number: String
-        var channel: String
-        var levels: [Level]
-        var indicators: [String]
-        var device: Bool
-        var caseId: String?
-        var itemName: String?
-        var done: Bool
-        var followUpOpened: Bool
-        var error: String?
-    }
-
-    static var levels: [Level] { RatingLevel.allCases.reversed().map { Level(value: $0.rawValue, label: $0.label) } }
-
-    func publicPage(req: Request) async throws -> Response {
-        let number = String((req.query[String.self, at: "n"] ?? "").prefix(40))
-        let channel = req.query[String.self, at: "c"] == "qr" ? RatingChannel.qrReceipt.rawValue : RatingChannel.web.rawValue
-        return try await renderPublic(req, number: number, channel: channel, error: nil, done: false, followUp: false, status: .ok)
-    }
-
-    func renderPublic(_ req: Request, number: String, channel: String, error: String?, done: Bool, followUp: Bool,
-                      status: HTTPStatus) async throws -> Response {
-        let csrf = WebSessions.randomToken()
-        req.storage[LoginCSRFKey.self] = csrf
-        let page = RatePage(layout: .make(req, title: "办件评价", section: "rate"), number: number, channel: channel, levels: Self.levels,
-                            indicators: RatingService.indicators, device: false, caseId: nil, itemName: nil, done: done,
-                            followUpOpened: followUp, error: error)
-        let response = try await req.render("rate", page, status: status)
-        response.cookies[WebSessions.loginCSRFCookie] = WebSessions.cookieValue(csrf, req: req, maxAge: 3600)
-        return response
-    }
-
-    struct PublicForm: Content {
-        var number: String
-        var phoneLast4: String
-        var level: Int?
-        var channel: String?
-        var indicators: [String]?
-        var text: String?
-    }
-
-    func publicRate(req: Request) async throws -> Response {
-        let form = try req.content.decode(PublicForm.self)
-        let channel = form.channel == RatingChannel.qrReceipt.rawValue ? RatingChannel.qrReceipt.rawValue : RatingChannel.web.rawValue
-        do {
-            let service = RatingService(req: req)
-            let model = try await req.jiujin.gate.run { () -> CaseModel in
-                try await service.caseForResident(number: form.number, phoneLast4: form.phoneLast4)
-            }
-            let (_, followUp) = try await service.rate(model, .init(level: form.level ?? 0, channel: channel, indicators: form.indicators,
-                                                                    text: form.text))
-            return try await renderPublic(req, number: form.number, channel: channel, error: nil, done: true, followUp: followUp != nil,
-                                          status: .ok)
-        } catch let e as APIError {
-            return try await renderPublic(req, number: form.number, channel: channel, error: e.message, done: false, followUp: false,
-                                          status: e.status)
-        }
-    }
-
-    func devicePage(req: Request) async throws -> Response {
-        let staff = try req.pageStaff([.windowClerk, .villageAgent])
-        let model = try await CaseService(req: req).visibleCase(try CaseController.caseID(req), staff: staff)
-        return try await renderDevice(req, model: model, error: nil, done: false, followUp: false, status: .ok)
-    }
-
-    func renderDevice(_ req: Request, model: CaseModel, error: String?, done: Bool, followUp: Bool, status: HTTPStatus) async throws -> Response {
-        let page = RatePage(layout: .make(req, title: "请您评价", section: "rate"), number: model.number,
-                            channel: RatingChannel.windowDevice.rawValue, levels: Self.levels, indicators: RatingService.indicators,
-                            device: true, caseId: model.id!.uuidString, itemName: model.itemName, done: done, followUpOpened: followUp,
-                            error: error)
-        return try await req.render("rate", page, status: status)
-    }
-
-    struct DeviceForm: Content {
-        var level: Int?
-        var indicators: [String]?
-        var text: String?
-    }
-
-    func deviceRate(req: Request) async throws -> Response {
-        let staff = try req.pageStaff([.windowClerk, .villageAgent])
-        let model = try await CaseService(req: req).visibleCase(try CaseController.caseID(req), staff: staff)
-        let form = try req.content.decode(DeviceForm.self)
-        do {
-            let (_, followUp) = try await RatingService(req: req).rate(model, .init(level: form.level ?? 0, channel: RatingChannel.windowDevice.rawValue,
-                                                                                    indicators: form.indicators, text: form.text))
-            return try await renderDevice(req, model: model, error: nil, done: true, followUp: followUp != nil, status: .ok)
-        } catch let e as APIError {
-            return try await renderDevice(req, model: model, error: e.message, done: false, followUp: false, status: e.status)
-        }
-    }
-
-    struct FollowUpRow: Encodable {
+    struct Row: Encodable, Sendable {
         var id: String
         var caseId: String
         var number: String
@@ -132,12 +60,134 @@ struct RatingPages: RouteCollection {
         var canSupervise: Bool
     }
 
-    struct FollowUpsPage: Encodable {
-        var layout: LayoutContext
-        var rows: [FollowUpRow]
-        var overdue: Int
-        var outcomes: [Level]
-        var error: String?
+    var layout: LayoutContext
+    var rows: [Row]
+    var overdue: Int
+    var outcomes: [LevelChoice]
+    var error: String?
+
+    init(layout: LayoutContext, rows: [FollowUpModel], cases: [CaseModel], ratings: [RatingModel], role: ActorRole, today: LocalDate,
+         error: String?) {
+        let cases = Dictionary(cases.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let ratings = Dictionary(ratings.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        self.rows = rows.map { r in
+            let f = r.domain
+            let s = f?.status ?? .open
+            let rating = ratings[r.ratingId]
+            return Row(id: r.id?.uuidString ?? "", caseId: r.caseId.uuidString, number: cases[r.caseId]?.number ?? "",
+                       itemName: cases[r.caseId]?.itemName ?? "", level: RatingLevel(rawValue: rating?.level ?? 0)?.label ?? "",
+                       text: rating?.text, status: s.rawValue, statusLabel: s.label, dueOn: r.dueOn,
+                       overdue: f?.isOverdue(today: today) ?? false, note: r.note, outcome: f?.outcome?.label, version: r.version,
+                       canVerify: s == .open, canResolve: s == .verified, canSupervise: role == .supervisor && !s.isConcluded)
+        }
+        self.layout = layout
+        overdue = self.rows.filter(\.overdue).count
+        outcomes = FollowUpOutcome.allCases.enumerated().map { LevelChoice(value: $0.offset, label: $0.element.label) }
+        self.error = error
+    }
+}
+
+/// 好差评 pages: the public rating page reached from the receipt QR, the
+/// tablet page a clerk hands to the resident, and the follow-up desk; plus the JSON API.
+struct RatingPages: RouteCollection {
+    func boot(routes: RoutesBuilder) throws {
+        routes.get("r", use: publicPage)
+        routes.post("r", use: publicRate)
+        routes.get("window", "rate", ":id", use: devicePage)
+        routes.post("window", "rate", ":id", use: deviceRate)
+        routes.get("followups", use: followUps)
+        routes.post("followups", ":id", "action", use: followUpAction)
+    }
+
+
+    func publicPage(req: Request) async throws -> Response {
+        let number = String((req.query[String.self, at: "n"] ?? "").prefix(40))
+        let channel = req.query[String.self, at: "c"] == "qr" ? RatingChannel.qrReceipt.rawValue : RatingChannel.web.rawValue
+        return try await renderPublic(req, number: number, channel: channel, error: nil, done: false, followUp: false, status: .ok)
+    }
+
+    func renderPublic(_ req: Request, number: String, channel: String, error: String?, done: Bool, followUp: Bool,
+                      status: HTTPStatus) async throws -> Response {
+        let token = req.issueFormToken()
+        let page = RatePage(layout: req.layout(title: "办件评价", section: "rate"), number: String(number.prefix(40)), channel: channel,
+                            device: false, caseId: nil, itemName: nil, done: done, followUpOpened: followUp, error: error)
+        let response = try await req.render(page, status: status)
+        req.bindFormToken(token, to: response)
+        return response
+    }
+
+    struct PublicForm: Content {
+        var number: String
+        var phoneLast4: String
+        var level: Int?
+        var channel: String?
+        var indicators: [String]?
+        var text: String?
+    }
+
+    func publicRate(req: Request) async throws -> Response {
+        let form = try req.content.decode(PublicForm.self)
+        let channel = form.channel == RatingChannel.qrReceipt.rawValue ? RatingChannel.qrReceipt.rawValue : RatingChannel.web.rawValue
+        do {
+            let service = RatingService(req)
+            let model = try await service.caseForResident(number: form.number, phoneLast4: form.phoneLast4)
+            let (_, followUp) = try await service.rate(model, .init(level: form.level ?? 0, channel: channel, indicators: form.indicators,
+                                                                    text: form.text))
+            return try await renderPublic(req, number: form.number, channel: channel, error: nil, done: true, followUp: followUp != nil,
+                                          status: .ok)
+        } catch {
+            let e = try Self.refusal(error)
+            return try await renderPublic(req, number: form.number, channel: channel, error: e.message, done: false, followUp: false,
+                                          status: e.status)
+        }
+    }
+
+    func devicePage(req: Request) async throws -> Response {
+        let staff = try req.pageStaff([.windowClerk, .villageAgent])
+        let model = try await ratedCase(req, staff: staff)
+        return try await renderDevice(req, model: model, error: nil, done: false, followUp: false, status: .ok)
+    }
+
+    /// The case the device rates: one the member sees.
+    func ratedCase(_ req: Request, staff: AuthenticatedStaff) async throws -> CaseModel {
+        let id = try CaseController.caseID(req)
+        _ = try await CaseService(req).visibleCase(id, staff: staff)
+        guard let model = try await CaseModel.find(id, on: req.db) else { throw APIError.notFound("办件") }
+        return model
+    }
+
+    func renderDevice(_ req: Request, model: CaseModel, error: String?, done: Bool, followUp: Bool, status: HTTPStatus) async throws -> Response {
+        let page = RatePage(layout: req.layout(title: "请您评价", section: "rate"), number: model.number,
+                            channel: RatingChannel.windowDevice.rawValue, device: true, caseId: model.id?.uuidString,
+                            itemName: model.itemName, done: done, followUpOpened: followUp, error: error)
+        return try await req.render(page, status: status)
+    }
+
+    /// A refusal to show on the page; a fault of the server stays one.
+    static func refusal(_ error: Error) throws -> APIError {
+        let e = JSONErrorMiddleware.map(error)
+        if e.status == .internalServerError { throw error }
+        return e
+    }
+
+    struct DeviceForm: Content {
+        var level: Int?
+        var indicators: [String]?
+        var text: String?
+    }
+
+    func deviceRate(req: Request) async throws -> Response {
+        let staff = try req.pageStaff([.windowClerk, .villageAgent])
+        let model = try await ratedCase(req, staff: staff)
+        let form = try req.content.decode(DeviceForm.self)
+        do {
+            let (_, followUp) = try await RatingService(req).rate(model, .init(level: form.level ?? 0, channel: RatingChannel.windowDevice.rawValue,
+                                                                               indicators: form.indicators, text: form.text))
+            return try await renderDevice(req, model: model, error: nil, done: true, followUp: followUp != nil, status: .ok)
+        } catch {
+            let e = try Self.refusal(error)
+            return try await renderDevice(req, model: model, error: e.message, done: false, followUp: false, status: e.status)
+        }
     }
 
     func followUps(req: Request) async throws -> Response {
@@ -149,24 +199,11 @@ struct RatingPages: RouteCollection {
         var query = FollowUpModel.query(on: req.db)
         if !staff.seesWholeCounty { query = query.filter(\.$orgId == staff.org.id) }
         let rows = try await query.sort(\.$dueOn).limit(500).all()
-        let cases = Dictionary(uniqueKeysWithValues: try await CaseModel.query(on: req.db).filter(\.$id ~~ rows.map(\.caseId)).all().map { ($0.id!, $0) })
-        let ratings = Dictionary(uniqueKeysWithValues: try await RatingModel.query(on: req.db).filter(\.$id ~~ rows.map(\.ratingId)).all().map { ($0.id!, $0) })
-        let today = req.jiujin.today
-        let views = rows.map { r -> FollowUpRow in
-            let f = r.domain
-            let s = f?.status ?? .open
-            return FollowUpRow(id: r.id!.uuidString, caseId: r.caseId.uuidString, number: cases[r.caseId]?.number ?? "",
-                               itemName: cases[r.caseId]?.itemName ?? "",
-                               level: RatingLevel(rawValue: ratings[r.ratingId]?.level ?? 0)?.label ?? "", text: ratings[r.ratingId]?.text,
-                               status: s.rawValue, statusLabel: s.label, dueOn: r.dueOn, overdue: f?.isOverdue(today: today) ?? false,
-                               note: r.note, outcome: f?.outcome?.label, version: r.version, canVerify: s == .open, canResolve: s == .verified,
-                               canSupervise: staff.role == .supervisor && !s.isConcluded)
-        }
-        let page = FollowUpsPage(layout: .make(req, title: "差评回访整改", section: "followups"), rows: views,
-                                 overdue: views.filter(\.overdue).count,
-                                 outcomes: FollowUpOutcome.allCases.enumerated().map { Level(value: $0.offset, label: $0.element.label) },
-                                 error: error)
-        return try await req.render("followups", page, status: status)
+        let cases = try await CaseModel.query(on: req.db).filter(\.$id ~~ rows.map(\.caseId)).all()
+        let ratings = try await RatingModel.query(on: req.db).filter(\.$id ~~ rows.map(\.ratingId)).all()
+        let page = FollowUpsPage(layout: req.layout(title: "差评回访整改", section: "followups"), rows: rows, cases: cases, ratings: ratings,
+                                 role: staff.role, today: req.jiujin.today, error: error)
+        return try await req.render(page, status: status)
     }
 
     func followUpAction(req: Request) async throws -> Response {
@@ -177,76 +214,13 @@ struct RatingPages: RouteCollection {
             input.outcome = FollowUpOutcome.allCases[index].rawValue
         }
         do {
-            _ = try await RatingService(req: req).act(on: id, input, staff: staff)
-        } catch let e as APIError where e.status != .notFound {
+            _ = try await RatingService(req).act(on: id, input, staff: staff)
+        } catch {
+            let e = try Self.refusal(error)
+            if e.status == .notFound { throw error }
             return try await renderFollowUps(req, staff: staff, error: e.message, status: e.status)
         }
         return req.redirect(to: "/followups?done=action")
     }
 }
 
-/// 好差评 over JSON.
-struct RatingController: RouteCollection {
-    func boot(routes: RoutesBuilder) throws {
-        routes.post("ratings", use: rate)
-        routes.get("follow-ups", use: list)
-        routes.post("follow-ups", ":id", "actions", use: act)
-    }
-
-    struct RateBody: Content {
-        var number: String
-        var phoneLast4: String
-        var level: Int
-        var channel: String
-        var indicators: [String]?
-        var text: String?
-    }
-
-    struct RatedView: Content {
-        var round: Int
-        var level: Int
-        var followUpId: UUID?
-        var followUpDue: String?
-    }
-
-    func rate(req: Request) async throws -> Response {
-        let body = try req.content.decode(RateBody.self)
-        let service = RatingService(req: req)
-        let model = try await service.caseForResident(number: body.number, phoneLast4: body.phoneLast4)
-        let (rating, followUp) = try await service.rate(model, .init(level: body.level, channel: body.channel, indicators: body.indicators,
-                                                                     text: body.text))
-        let response = Response(status: .created)
-        try response.content.encode(RatedView(round: rating.round, level: rating.level, followUpId: followUp?.id, followUpDue: followUp?.dueOn))
-        return response
-    }
-
-    struct FollowUpView: Content {
-        var id: UUID
-        var caseId: UUID
-        var orgId: String
-        var status: String
-        var dueOn: String
-        var overdue: Bool
-        var outcome: String?
-        var version: Int
-    }
-
-    func list(req: Request) async throws -> [FollowUpView] {
-        let staff = try req.requireStaff()
-        var query = FollowUpModel.query(on: req.db)
-        if !staff.seesWholeCounty { query = query.filter(\.$orgId == staff.org.id) }
-        let today = req.jiujin.today
-        return try await query.sort(\.$dueOn).limit(500).all().map {
-            FollowUpView(id: $0.id!, caseId: $0.caseId, orgId: $0.orgId, status: $0.status, dueOn: $0.dueOn,
-                         overdue: $0.domain?.isOverdue(today: today) ?? false, outcome: $0.outcome, version: $0.version)
-        }
-    }
-
-    func act(req: Request) async throws -> FollowUpView {
-        let staff = try req.requireStaff()
-        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw APIError.notFound("回访") }
-        let row = try await RatingService(req: req).act(on: id, try req.content.decode(RatingService.FollowUpInput.self), staff: staff)
-        return FollowUpView(id: row.id!, caseId: row.caseId, orgId: row.orgId, status: row.status, dueOn: row.dueOn,
-                            overdue: row.domain?.isOverdue(today: req.jiujin.today) ?? false, outcome: row.outcome, version: row.version)
-    }
-}

@@ -6,13 +6,15 @@ import Vapor
 
 /// Takes ratings and runs the follow-ups of bad ones.
 struct RatingService {
-    let req: Request
-    var ctx: JiujinContext { req.jiujin }
+    let db: Database
+    let ctx: JiujinContext
+
+    init(_ req: Request) {
+        db = req.db
+        ctx = req.jiujin
+    }
 
     static let indicators = ["办事指南清晰", "材料精简", "一次办好", "服务态度好", "办理速度快", "等候时间短"]
-
-    /// Working days a follow-up gets (JIUJIN_FOLLOWUP_DAYS, default 5).
-    static var followUpDays: Int { Environment.get("JIUJIN_FOLLOWUP_DAYS").flatMap(Int.init).flatMap { (1...30).contains($0) ? $0 : nil } ?? 5 }
 
     struct Input: Content {
         var level: Int
@@ -28,7 +30,7 @@ struct RatingService {
         guard phoneLast4.count == 4, phoneLast4.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw APIError.invalid("phoneLast4", "请输入申请时所留手机号码的后4位")
         }
-        guard let model = try await CaseModel.query(on: req.db).filter(\.$number == n).first(), model.applicantPhone.hasSuffix(phoneLast4) else {
+        guard let model = try await CaseModel.query(on: db).filter(\.$number == n).first(), model.applicantPhone.hasSuffix(phoneLast4) else {
             throw APIError(.notFound, "not_found", "办件编号与手机号码后4位不匹配")
         }
         return model
@@ -44,18 +46,13 @@ struct RatingService {
         let text = input.text?.trimmed.nonEmpty
         guard (text?.count ?? 0) <= 500 else { throw APIError.invalid("text", "评价内容不超过500字") }
         let status = CaseStatus(rawValue: model.status) ?? .submitted
-        let taken = try await RatingModel.query(on: req.db).filter(\.$caseId == model.id!).all()
+        let taken = try await RatingModel.query(on: db).filter(\.$caseId == model.id!).all()
         var firstFollowUp: FollowUpStatus?
         if let first = taken.first(where: { $0.round == 1 }) {
-            firstFollowUp = try await FollowUpModel.query(on: req.db).filter(\.$ratingId == first.id!).first()
+            firstFollowUp = try await FollowUpModel.query(on: db).filter(\.$ratingId == first.id!).first()
                 .flatMap { FollowUpStatus(rawValue: $0.status) }
         }
-        let round: Int
-        do {
-            round = try RatingRules.nextRound(status: status, roundsTaken: Set(taken.map(\.round)), firstFollowUp: firstFollowUp)
-        } catch {
-            throw APIError(error == .caseNotFinished ? .unprocessableEntity : .conflict, "rating_refused", error.message)
-        }
+        let round = try RatingRules.nextRound(status: status, roundsTaken: Set(taken.map(\.round)), firstFollowUp: firstFollowUp)
         let rating = RatingModel()
         rating.id = UUID()
         rating.caseId = model.id!
@@ -67,7 +64,7 @@ struct RatingService {
         rating.at = ctx.now()
         var followUp: FollowUpModel?
         if level.isBad {
-            let f = try FollowUp.open(on: ctx.today, days: Self.followUpDays, calendar: ctx.calendar)
+            let f = try FollowUp.open(on: ctx.today, days: ctx.options.followUpDays, calendar: ctx.calendar)
             let row = FollowUpModel()
             row.id = UUID()
             row.ratingId = rating.id!
@@ -82,15 +79,13 @@ struct RatingService {
         }
         let toStore = followUp
         do {
-            try await ctx.gate.run {
-                try await req.db.transaction { tx in
-                    try await rating.create(on: tx)
-                    try await toStore?.create(on: tx)
-                }
+            try await ctx.write(db) { tx in
+                try await rating.create(on: tx)
+                try await toStore?.create(on: tx)
             }
         } catch let e as DatabaseError where e.isConstraintFailure {
             // Two ratings of the same round at once: the unique index lets one through.
-            throw APIError(.conflict, "rating_refused", RatingError.alreadyRated.message)
+            throw RatingError.alreadyRated
         }
         return (rating, followUp)
     }
@@ -105,7 +100,7 @@ struct RatingService {
 
     /// Moves a follow-up; the answerable organisation's staff work it, supervisors extend or judge it.
     func act(on id: UUID, _ input: FollowUpInput, staff: AuthenticatedStaff) async throws -> FollowUpModel {
-        guard let row = try await FollowUpModel.find(id, on: req.db), canSee(row, staff: staff) else { throw APIError.notFound("回访") }
+        guard let row = try await FollowUpModel.find(id, on: db), canSee(row, staff: staff) else { throw APIError.notFound("回访") }
         if let v = input.expectedVersion, v != row.version { throw APIError.versionConflict }
         guard let action = FollowUpAction(rawValue: input.action) else { throw APIError.invalid("action", "未知的操作") }
         var newDue: LocalDate?
@@ -114,33 +109,24 @@ struct RatingService {
             newDue = d
         }
         guard let current = row.domain else { throw APIError(.internalServerError, "corrupt", "回访记录无效") }
-        let next: FollowUp
-        do {
-            next = try current.applying(action, role: staff.role, outcome: input.outcome.flatMap(FollowUpOutcome.init(rawValue:)),
-                                        newDue: newDue, note: input.note)
-        } catch {
-            throw APIError(.unprocessableEntity, "follow_up_refused", error.message)
-        }
+        let note = try TextLimit.optional(input.note, field: "note", max: 500, what: "说明")
+        let next = try current.applying(action, role: staff.role, outcome: input.outcome.flatMap(FollowUpOutcome.init(rawValue:)),
+                                        newDue: newDue, note: note)
         let expected = row.version
         row.status = next.status.rawValue
         row.dueOn = next.dueOn.description
         row.outcome = next.outcome?.rawValue
-        let line = "\(LocalDate(ctx.now(), in: .china)) \(staff.member.name)（\(action.label)）：\(input.note?.trimmed ?? "")"
+        let line = "\(ctx.today) \(staff.member.name)（\(action.label)）：\(note ?? "")"
         row.note = [row.note, line].compactMap { $0 }.joined(separator: "\n")
         row.version = expected + 1
         row.updatedAt = ctx.now()
-        try await ctx.gate.run {
-            try await req.db.transaction { tx in
-                guard let sql = tx as? SQLDatabase else { return }
-                let claimed = try await sql.update(FollowUpModel.schema).set("version", to: SQLBind(expected + 1))
-                    .where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(expected)).returning("id").all()
-                guard claimed.count == 1 else { throw APIError.versionConflict }
-                try await row.save(on: tx)
-            }
+        try await ctx.write(db, claiming: VersionClaim(table: FollowUpModel.schema, id: id, version: expected)) { tx in
+            try await row.save(on: tx)
         }
         return row
     }
 
+    /// A follow-up is worked by the organisation answerable for it; supervisors and the county centre see all.
     func canSee(_ row: FollowUpModel, staff: AuthenticatedStaff) -> Bool {
         staff.seesWholeCounty || staff.org.id == row.orgId
     }

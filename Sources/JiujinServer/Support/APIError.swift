@@ -1,8 +1,10 @@
+import JiujinCore
 import Vapor
 
-/// An error for API clients: an HTTP status, a stable code, a message in
-/// Chinese for people, and the field it concerns. Rendered as
-/// `{"error": code, "message": …, "field": …}`.
+/// An error for API clients and pages: an HTTP status, a stable code, a
+/// message in Chinese for people, and the field it concerns. Rendered as
+/// `{"error": code, "message": …, "field": …}`. Core errors (`DomainError`)
+/// become one in `APIError.from`, the only place that maps kinds to statuses.
 struct APIError: AbortError, Sendable {
     var status: HTTPResponseStatus
     var code: String
@@ -31,6 +33,18 @@ struct APIError: AbortError, Sendable {
     static func forbidden(_ message: String) -> APIError { APIError(.forbidden, "forbidden", message) }
 
     static let versionConflict = APIError(.conflict, "version_conflict", "该办件已被他人处理，请刷新后重试")
+
+    /// A core rule's refusal, by its kind.
+    init(_ e: any DomainError) {
+        let status: HTTPResponseStatus
+        switch e.kind {
+        case .invalid: status = .unprocessableEntity
+        case .conflict: status = .conflict
+        case .forbidden: status = .forbidden
+        case .notFound: status = .notFound
+        }
+        self.init(status, e.code, e.message, field: e.field)
+    }
 }
 
 /// The JSON body of every error response.

@@ -3,6 +3,7 @@ import Vapor
 
 /// Turns every error into a JSON body with a Chinese message; a malformed
 /// request is always a 4xx, and only a genuine fault of the server is a 500.
+/// `map` is the one mapping from errors to statuses, used by pages too.
 struct JSONErrorMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
         do {
@@ -25,20 +26,7 @@ struct JSONErrorMiddleware: AsyncMiddleware {
         switch error {
         case let e as APIError: return e
         case let e as DecodingError: return decoding(e)
-        case let e as ValidationError: return .invalid(e.field, e.message, code: e.code)
-        case let e as LifecycleError:
-            switch e {
-            case .notAllowed: return APIError(.conflict, e.code, e.message)
-            case .roleNotPermitted: return APIError(.forbidden, e.code, e.message)
-            case .reasonRequired: return APIError(.unprocessableEntity, e.code, e.message, field: "reason")
-            }
-        case let e as CalendarError: return APIError(.unprocessableEntity, "invalid_calendar", e.message)
-        case let e as AuthorityError:
-            switch e {
-            case .notAuthorized: return APIError(.forbidden, "not_authorized", e.message)
-            case .unknownItem: return APIError(.unprocessableEntity, "unknown_item", e.message, field: "itemCodes")
-            case .invalidDelegation: return APIError(.unprocessableEntity, "invalid_delegation", e.message)
-            }
+        case let e as any DomainError: return APIError(e)
         case let e as AbortError:
             return APIError(e.status, code(for: e.status), message(for: e.status))
         default:

@@ -17,9 +17,14 @@ struct RequestLogMiddleware: AsyncMiddleware {
             "status": .stringConvertible(response.status.code),
             "ms": .stringConvertible((Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000).rounded()),
         ]
-        if let staff = request.storage[StaffKey.self] { metadata["staff"] = .string(staff.id) }
+        if let staff = request.storage[LoggedStaffKey.self] { metadata["staff"] = .string(staff) }
         request.logger.info("request", metadata: metadata)
         metrics.record(method: request.method.rawValue, route: route, status: Int(response.status.code), duration: elapsed)
         return response
     }
+}
+
+/// The id of the member of staff a request acts for, set by whatever signs them in, for the request log.
+struct LoggedStaffKey: StorageKey {
+    typealias Value = String
 }

@@ -1,0 +1,38 @@
+import Fluent
+import Foundation
+import JiujinCore
+
+final class StaffModel: Model, @unchecked Sendable {
+    static let schema = "staff"
+    @ID(custom: "id", generatedBy: .user) var id: String?
+    @Field(key: "username") var username: String
+    @Field(key: "name") var name: String
+    @Field(key: "role") var role: String
+    @Field(key: "org_id") var orgId: String
+    @OptionalField(key: "phone") var phone: String?
+    @Field(key: "password_hash") var passwordHash: String
+    @Field(key: "must_change_password") var mustChangePassword: Bool
+    @Field(key: "failed_logins") var failedLogins: Int
+    @OptionalField(key: "locked_until") var lockedUntil: Date?
+    @Field(key: "active") var active: Bool
+
+    init() {}
+
+    init(_ s: StaffMember, passwordHash: String, mustChangePassword: Bool) {
+        id = s.id
+        username = s.username
+        name = s.name
+        role = s.role.rawValue
+        orgId = s.orgId
+        phone = s.phone
+        self.passwordHash = passwordHash
+        self.mustChangePassword = mustChangePassword
+        failedLogins = 0
+        active = true
+    }
+
+    var domain: StaffMember? {
+        guard let id, let role = ActorRole(rawValue: role) else { return nil }
+        return StaffMember(id: id, username: username, name: name, role: role, orgId: orgId, phone: phone)
+    }
+}

@@ -1,0 +1,121 @@
+import Crypto
+import Fluent
+import Foundation
+import JiujinCore
+import Vapor
+
+/// Passwords, sign-in and API tokens. Passwords are checked with Bcrypt;
+/// accounts lock for 15 minutes after 5 failures in a row.
+struct TokenService {
+    let db: Database
+    let ctx: JiujinContext
+
+    init(db: Database, ctx: JiujinContext) {
+        self.db = db
+        self.ctx = ctx
+    }
+
+    init(_ req: Request) { self.init(db: req.db, ctx: req.jiujin) }
+
+    static let lifetime: TimeInterval = 12 * 3600
+    static let maxFailures = 5
+    static let lockout: TimeInterval = 15 * 60
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Random URL-safe text of 32 bytes, for tokens and CSRF values.
+    static func randomToken() -> String {
+        var bytes = [UInt8](repeating: 0, count: 32)
+        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
+        return Base64URL.encode(bytes)
+    }
+
+    /// Checks a username and password, counting failures and locking the account after five.
+    func authenticate(username: String, password: String) async throws -> AuthenticatedStaff {
+        let now = ctx.now()
+        guard !username.isEmpty, username.count <= 64, !password.isEmpty, password.count <= 128,
+              let user = try await StaffModel.query(on: db).filter(\.$username == username).first(), user.active, let userId = user.id else {
+            _ = try? Bcrypt.verify(password, created: Self.dummyHash) // same cost whether or not the user exists
+            throw APIError(.unauthorized, "invalid_credentials", "用户名或密码错误")
+        }
+        if let until = user.lockedUntil, until > now {
+            throw APIError(.tooManyRequests, "account_locked", "连续登录失败次数过多，账号已临时锁定，请15分钟后再试或联系管理员")
+        }
+        let matches = try Bcrypt.verify(password, created: user.passwordHash)
+        if !matches || user.failedLogins != 0 || user.lockedUntil != nil {
+            try await ctx.write(db) { tx in
+                guard let row = try await StaffModel.find(userId, on: tx) else { return }
+                if matches {
+                    row.failedLogins = 0
+                    row.lockedUntil = nil
+                } else {
+                    row.failedLogins += 1
+                    if row.failedLogins >= Self.maxFailures {
+                        row.lockedUntil = now.addingTimeInterval(Self.lockout)
+                        row.failedLogins = 0
+                    }
+                }
+                try await row.save(on: tx)
+            }
+        }
+        guard matches else { throw APIError(.unauthorized, "invalid_credentials", "用户名或密码错误") }
+        guard let member = user.domain, let org = ctx.directory.organizations[member.orgId] else {
+            throw APIError(.forbidden, "account_misconfigured", "账号所属机构不存在，请联系管理员")
+        }
+        return AuthenticatedStaff(member: member, org: org, mustChangePassword: user.mustChangePassword)
+    }
+
+    func issue(username: String, password: String) async throws -> (String, Date, AuthenticatedStaff) {
+        let staff = try await authenticate(username: username, password: password)
+        let token = Self.randomToken()
+        let expires = ctx.now().addingTimeInterval(Self.lifetime)
+        let row = APITokenModel(tokenHash: Self.hash(token), staffId: staff.id, expiresAt: expires)
+        try await ctx.write(db) { tx in try await row.create(on: tx) }
+        return (token, expires, staff)
+    }
+
+    /// Changes a password after checking the current one; the new one must be
+    /// at least 10 characters with letters and digits, and not the demo password.
+    func changePassword(staffId: String, current: String, new: String) async throws {
+        guard let user = try await StaffModel.find(staffId, on: db) else { throw APIError.unauthenticated }
+        guard current.count <= 128, try Bcrypt.verify(current, created: user.passwordHash) else {
+            throw APIError.invalid("currentPassword", "当前密码不正确", code: "wrong_password")
+        }
+        guard new.count >= 10, new.count <= 128, new.contains(where: \.isLetter), new.contains(where: \.isNumber) else {
+            throw APIError.invalid("newPassword", "新密码至少10位，且须同时包含字母和数字", code: "weak_password")
+        }
+        guard new != DemoCounty.demoPassword, new != current else {
+            throw APIError.invalid("newPassword", "新密码不能与演示密码或当前密码相同", code: "weak_password")
+        }
+        let hash = try Bcrypt.hash(new, cost: 12)
+        try await ctx.write(db) { tx in
+            guard let row = try await StaffModel.find(staffId, on: tx) else { return }
+            row.passwordHash = hash
+            row.mustChangePassword = false
+            try await row.save(on: tx)
+        }
+    }
+
+    func staff(for token: String) async throws -> AuthenticatedStaff? {
+        guard token.count <= 200,
+              let row = try await APITokenModel.query(on: db).filter(\.$tokenHash == Self.hash(token)).first(),
+              row.expiresAt > ctx.now() else { return nil }
+        return try await signedIn(staffId: row.staffId)
+    }
+
+    /// The member behind a token or session, if still active and in a known organisation.
+    func signedIn(staffId: String) async throws -> AuthenticatedStaff? {
+        guard let user = try await StaffModel.find(staffId, on: db), user.active,
+              let member = user.domain, let org = ctx.directory.organizations[member.orgId] else { return nil }
+        return AuthenticatedStaff(member: member, org: org, mustChangePassword: user.mustChangePassword)
+    }
+
+    func revoke(_ token: String) async throws {
+        let hash = Self.hash(token)
+        try await ctx.write(db) { tx in try await APITokenModel.query(on: tx).filter(\.$tokenHash == hash).delete() }
+    }
+
+    private static let dummyHash = (try? Bcrypt.hash("jiujin-timing-equaliser", cost: 10)) ?? ""
+}

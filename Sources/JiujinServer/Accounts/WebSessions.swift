@@ -1,0 +1,92 @@
+import Crypto
+import Fluent
+import JiujinCore
+import Vapor
+
+/// Browser sessions kept in the database, so several jiujin processes share
+/// them. The cookie holds a random token; the table stores only its SHA-256
+/// with the session's CSRF token. Sessions end after 8 idle hours or 12 in all.
+enum WebSessions {
+    static let cookie = "jiujin_session"
+    static let loginCSRFCookie = "jiujin_login_csrf"
+    static let idle: TimeInterval = 8 * 3600
+    static let maximum: TimeInterval = 12 * 3600
+
+    static func start(for staffId: String, on req: Request, response: Response) async throws {
+        let token = TokenService.randomToken()
+        let now = req.jiujin.now()
+        let s = WebSessionModel()
+        s.id = TokenService.hash(token)
+        s.staffId = staffId
+        s.csrfToken = TokenService.randomToken()
+        s.createdAt = now
+        s.lastSeenAt = now
+        s.expiresAt = now.addingTimeInterval(maximum)
+        try await req.jiujin.write(req.db) { tx in try await s.create(on: tx) }
+        response.cookies[cookie] = cookieValue(token, req: req, maxAge: Int(maximum))
+    }
+
+    static func cookieValue(_ value: String, req: Request, maxAge: Int?) -> HTTPCookies.Value {
+        HTTPCookies.Value(string: value, maxAge: maxAge, path: "/", isSecure: req.jiujin.options.secureCookies,
+                          isHTTPOnly: true, sameSite: .lax)
+    }
+
+    static func end(_ req: Request, response: Response) async throws {
+        if let token = req.cookies[cookie]?.string {
+            let hash = TokenService.hash(token)
+            try await req.jiujin.write(req.db) { tx in try await WebSessionModel.query(on: tx).filter(\.$id == hash).delete() }
+        }
+        response.cookies[cookie] = cookieValue("", req: req, maxAge: 0)
+    }
+}
+
+struct WebSessionKey: StorageKey {
+    typealias Value = WebSessionModel
+}
+
+/// Attaches the signed-in member of staff from the session cookie.
+struct WebSessionMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
+        if req.storage[StaffKey.self] == nil, let token = req.cookies[WebSessions.cookie]?.string, token.count <= 100 {
+            let now = req.jiujin.now()
+            if let s = try await WebSessionModel.find(TokenService.hash(token), on: req.db),
+               s.expiresAt > now, now.timeIntervalSince(s.lastSeenAt) < WebSessions.idle,
+               let staff = try await TokenService(req).signedIn(staffId: s.staffId) {
+                req.signIn(staff)
+                req.storage[WebSessionKey.self] = s
+                if now.timeIntervalSince(s.lastSeenAt) > 300 {
+                    s.lastSeenAt = now
+                    try await req.jiujin.write(req.db) { tx in try await s.save(on: tx) }
+                }
+            }
+        }
+        return try await next.respond(to: req)
+    }
+}
+
+/// Every form post must carry the session's CSRF token (the login form a
+/// cookie-bound one), compared in constant time; otherwise nothing happens.
+struct CSRFMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
+        guard req.method == .POST else { return try await next.respond(to: req) }
+        let sent = (try? req.content.get(String.self, at: "_csrf")) ?? ""
+        let expected: String?
+        if let session = req.storage[WebSessionKey.self] {
+            expected = session.csrfToken
+        } else {
+            expected = req.cookies[WebSessions.loginCSRFCookie]?.string
+        }
+        guard let expected, !expected.isEmpty, Self.same(sent, expected) else {
+            throw APIError(.forbidden, "csrf_failed", "页面已过期或来源不明，请刷新页面后重新提交")
+        }
+        return try await next.respond(to: req)
+    }
+
+    static func same(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var diff: UInt8 = 0
+        for i in x.indices { diff |= x[i] ^ y[i] }
+        return diff == 0
+    }
+}

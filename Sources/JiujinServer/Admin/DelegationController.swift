@@ -1,0 +1,49 @@
+import Fluent
+import JiujinCore
+import Vapor
+
+/// Delegations over JSON for administrators and supervisors: one entrustment document for several towns and
+/// bureaus, extension, revocation (effective at once; open cases return to the delegating bureau).
+struct DelegationController: RouteCollection {
+    typealias DelegationView = CatalogController.DelegationView
+
+    func boot(routes: RoutesBuilder) throws {
+        routes.post("delegations", use: createDelegations)
+        routes.post("delegations", ":id", "revoke", use: revokeDelegation)
+        routes.post("delegations", ":id", "extend", use: extendDelegation)
+    }
+
+    static let managers: Set<ActorRole> = [.administrator, .supervisor]
+
+    func createDelegations(req: Request) async throws -> Response {
+        let staff = try req.requireStaff(Self.managers)
+        let created = try await DelegationService(req).create(try req.content.decode(DelegationService.Draft.self), by: staff)
+        let response = Response(status: .created)
+        try response.content.encode(created.map { DelegationView($0, orgs: req.jiujin.directory.organizations) })
+        return response
+    }
+
+    struct RevokeBody: Content {
+        var reason: String
+        var wholeDocument: Bool?
+    }
+
+    func revokeDelegation(req: Request) async throws -> [DelegationView] {
+        let staff = try req.requireStaff(Self.managers)
+        let body = try req.content.decode(RevokeBody.self)
+        let changed = try await DelegationService(req).revoke(id: req.parameters.get("id") ?? "", wholeDocument: body.wholeDocument ?? false,
+                                                                   reason: body.reason, by: staff)
+        return changed.map { DelegationView($0, orgs: req.jiujin.directory.organizations) }
+    }
+
+    struct ExtendBody: Content {
+        var validTo: String
+    }
+
+    func extendDelegation(req: Request) async throws -> DelegationView {
+        let staff = try req.requireStaff(Self.managers)
+        let body = try req.content.decode(ExtendBody.self)
+        let del = try await DelegationService(req).extend(id: req.parameters.get("id") ?? "", until: body.validTo, by: staff)
+        return DelegationView(del, orgs: req.jiujin.directory.organizations)
+    }
+}

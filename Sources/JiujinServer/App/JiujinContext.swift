@@ -1,0 +1,81 @@
+import Crypto
+import Fluent
+import Foundation
+import JiujinCore
+import Vapor
+
+/// What every handler shares: the options, the clock, the calendar, the
+/// directory snapshot, the write door, the metrics and the notification
+/// dispatcher. Kept in `app.storage`; services get it explicitly.
+public final class JiujinContext: Sendable {
+    let options: ServerOptions
+    let door: WriteDoor
+    let metrics = ServerMetrics()
+    let dispatcher: NotificationDispatcher
+    /// Seals the seal keys at rest and keys the licence library's holder hashes.
+    let masterKey: SymmetricKey
+    private let calendarBox: LockedBox<WorkingDayCalendar>
+    private let directoryBox: LockedBox<Directory>
+    private let clockOverride: LockedBox<Date?>
+
+    init(options: ServerOptions, serializeWrites: Bool, sender: any NotificationSender, masterKey: SymmetricKey) {
+        self.options = options
+        self.masterKey = masterKey
+        door = WriteDoor(serialized: serializeWrites)
+        dispatcher = NotificationDispatcher(sender: sender, door: door)
+        clockOverride = LockedBox(options.fixedNow)
+        calendarBox = LockedBox(WorkingDayCalendar())
+        directoryBox = LockedBox(.empty)
+    }
+
+    /// The current time; tests may pin it.
+    func now() -> Date { clockOverride.value ?? Date() }
+
+    /// Pins the clock (tests and demonstrations of deadlines); nil restores the real time.
+    public func setClock(_ date: Date?) { clockOverride.value = date }
+
+    var calendar: WorkingDayCalendar { calendarBox.value }
+    var directory: Directory { directoryBox.value }
+
+    /// Today in China.
+    var today: LocalDate { LocalDate(now(), in: .china) }
+
+    /// Every write goes through here (`WriteDoor`).
+    func write<T: Sendable>(_ db: Database, claiming claim: VersionClaim? = nil,
+                            _ work: @escaping @Sendable (Database) async throws -> T) async throws -> T {
+        try await door.write(db, claiming: claim, work)
+    }
+
+    func reloadDirectory(_ db: Database) async throws {
+        directoryBox.value = try await Directory.load(from: db)
+    }
+
+    /// The built-in years, overridden and extended by the years stored in the database.
+    func reloadCalendar(_ db: Database) async throws {
+        var calendar = WorkingDayCalendar()
+        for row in try await CalendarYearModel.query(on: db).all() { calendar.load(try row.domain()) }
+        calendarBox.value = calendar
+    }
+
+    /// The address QR codes and links point to: JIUJIN_PUBLIC_URL, else the host the request came to.
+    func publicBase(host: String?) -> String {
+        options.publicURL ?? "http://\(host ?? "127.0.0.1:8080")"
+    }
+}
+
+struct JiujinContextKey: StorageKey {
+    typealias Value = JiujinContext
+}
+
+extension Application {
+    public var jiujin: JiujinContext {
+        guard let c = storage[JiujinContextKey.self] else { fatalError("configure(_:) has not run") }
+        return c
+    }
+}
+
+extension Request {
+    var jiujin: JiujinContext { application.jiujin }
+    /// The address QR codes on this request's pages point to.
+    var publicBase: String { jiujin.publicBase(host: headers.first(name: .host)) }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Vapor
+
+/// How the server is started: every setting jiujin reads from its environment,
+/// read once, here (README lists them). Nothing else reads the environment.
+public struct ServerOptions: Sendable {
+    public enum Storage: Sendable {
+        /// A SQLite file in the data directory.
+        case sqliteFile(directory: String)
+        /// A throwaway SQLite database (tests).
+        case sqliteMemory
+        /// PostgreSQL; `schema`, when set, is created and used as the search path (tests run side by side this way).
+        case postgres(url: String, schema: String? = nil)
+    }
+
+    public var storage: Storage
+    /// Load the demo county when the database is empty.
+    public var loadDemo: Bool
+    /// Fixed clock for tests; nil = the real time.
+    public var fixedNow: Date?
+    /// Run the notification dispatcher in the background (tests drive it by hand).
+    public var backgroundJobs: Bool
+    /// JIUJIN_DATA_DIR: the SQLite file and, without JIUJIN_SEAL_KEY, the seal master key file.
+    public var dataDirectory: String
+    /// JIUJIN_NOTIFY_WEBHOOK: post applicant messages as JSON here; nil = write them to the log.
+    public var notifyWebhook: String?
+    /// JIUJIN_SECURE_COOKIES=1: session cookies are marked Secure (behind HTTPS).
+    public var secureCookies: Bool
+    /// JIUJIN_SEAL_KEY: the master key (base64, 32 bytes) sealing the seal signing keys at rest.
+    public var sealKey: String?
+    /// JIUJIN_PUBLIC_URL: the address printed in QR codes, without a trailing slash.
+    public var publicURL: String?
+    /// JIUJIN_FOLLOWUP_DAYS: working days a bad rating's follow-up gets (1–30).
+    public var followUpDays: Int
+    /// JIUJIN_HOME: the folder holding Resources/Views and Public.
+    public var home: String?
+    /// JIUJIN_ENV: Vapor's environment name (production, development, testing).
+    public var environmentName: String
+    /// LOG_LEVEL: trace … critical; nil = info.
+    public var logLevel: String?
+
+    public init(storage: Storage, loadDemo: Bool = true, fixedNow: Date? = nil, backgroundJobs: Bool = true,
+                dataDirectory: String = "./data", notifyWebhook: String? = nil, secureCookies: Bool = false, sealKey: String? = nil,
+                publicURL: String? = nil, followUpDays: Int = 5, home: String? = nil, environmentName: String = "production",
+                logLevel: String? = nil) {
+        self.storage = storage
+        self.loadDemo = loadDemo
+        self.fixedNow = fixedNow
+        self.backgroundJobs = backgroundJobs
+        self.dataDirectory = dataDirectory
+        self.notifyWebhook = notifyWebhook
+        self.secureCookies = secureCookies
+        self.sealKey = sealKey
+        self.publicURL = publicURL
+        self.followUpDays = followUpDays
+        self.home = home
+        self.environmentName = environmentName
+        self.logLevel = logLevel
+    }
+
+    /// The variables jiujin reads, with what they mean (for `--help` and the README).
+    public static let variables: [(name: String, meaning: String)] = [
+        ("DATABASE_URL", "use PostgreSQL, e.g. postgres://jiujin:secret@db:5432/jiujin"),
+        ("JIUJIN_DATA_DIR", "where jiujin.sqlite and the seal master key file live (default ./data)"),
+        ("JIUJIN_HOME", "the folder holding Resources/Views and Public (default: the current directory)"),
+        ("JIUJIN_ENV", "production (default), development or testing"),
+        ("LOG_LEVEL", "trace … critical (default info)"),
+        ("JIUJIN_NOTIFY_WEBHOOK", "post applicant messages as JSON to this URL"),
+        ("JIUJIN_SECURE_COOKIES", "1 marks session cookies Secure"),
+        ("JIUJIN_SEAL_KEY", "master key, 32 bytes in base64, sealing the seal signing keys"),
+        ("JIUJIN_PUBLIC_URL", "the address printed in QR codes"),
+        ("JIUJIN_FOLLOWUP_DAYS", "working days a bad rating's follow-up gets (default 5)"),
+    ]
+
+    /// Reads the environment once. DATABASE_URL selects PostgreSQL, otherwise a SQLite file in JIUJIN_DATA_DIR.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment, loadDemo: Bool = true) -> ServerOptions {
+        func value(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let dataDirectory = value("JIUJIN_DATA_DIR") ?? "./data"
+        let storage: Storage = value("DATABASE_URL").map { .postgres(url: $0) } ?? .sqliteFile(directory: dataDirectory)
+        let followUp = value("JIUJIN_FOLLOWUP_DAYS").flatMap(Int.init).flatMap { (1...30).contains($0) ? $0 : nil } ?? 5
+        var publicURL = value("JIUJIN_PUBLIC_URL")
+        while publicURL?.hasSuffix("/") == true { publicURL?.removeLast() }
+        return ServerOptions(storage: storage, loadDemo: loadDemo, dataDirectory: dataDirectory, notifyWebhook: value("JIUJIN_NOTIFY_WEBHOOK"),
+                             secureCookies: value("JIUJIN_SECURE_COOKIES") == "1", sealKey: value("JIUJIN_SEAL_KEY"), publicURL: publicURL,
+                             followUpDays: followUp, home: value("JIUJIN_HOME"), environmentName: value("JIUJIN_ENV") ?? "production",
+                             logLevel: value("LOG_LEVEL"))
+    }
+}

@@ -1,0 +1,110 @@
+import Fluent
+import JiujinCore
+import Vapor
+
+/// Cases over JSON: intake, online applications, lifecycle actions, lists and detail.
+struct CaseController: RouteCollection {
+    func boot(routes: RoutesBuilder) throws {
+        routes.post("cases", use: intake)
+        routes.post("applications", use: apply)
+        routes.get("cases", use: list)
+        routes.get("cases", ":id", use: detail)
+        routes.get("cases", ":id", "applicant", use: applicant)
+        routes.post("cases", ":id", "actions", use: act)
+    }
+
+    func intake(req: Request) async throws -> Response {
+        let staff = try req.requireStaff()
+        let body = try req.content.decode(IntakeRequest.self)
+        let intake = try body.intake(today: req.jiujin.today)
+        let c = try await CaseService(req).intake(itemCode: body.itemCode, intake, by: staff)
+        return try await created(try await detail(of: c, req: req, staff: staff))
+    }
+
+    struct ApplicationReceipt: Content {
+        var id: UUID
+        var number: String
+        var status: String
+        var statusLabel: String
+        var message: String
+    }
+
+    /// A resident files online; staff pre-review it later.
+    func apply(req: Request) async throws -> Response {
+        let body = try req.content.decode(OnlineApplicationRequest.self)
+        let c = try await CaseService(req).submitOnline(itemCode: body.itemCode, try body.application(today: req.jiujin.today))
+        return try await created(ApplicationReceipt(id: c.id, number: c.number, status: c.status.rawValue, statusLabel: c.status.label,
+                                                    message: "申请已提交，办件编号 \(c.number)。工作人员预审后将短信通知您。"))
+    }
+
+    struct CaseList: Content {
+        var count: Int
+        var cases: [CaseSummary]
+    }
+
+    func list(req: Request) async throws -> CaseList {
+        let staff = try req.requireStaff()
+        let lists = CaseLists(req, staff: staff)
+        var query = lists.scoped()
+        if let raw = req.query[String.self, at: "status"] {
+            guard CaseStatus(rawValue: raw) != nil else { throw APIError.invalid("status", "办件状态「\(raw.prefix(40))」无效") }
+            query = query.filter(\.$status == raw)
+        }
+        if let number = req.query[String.self, at: "number"] { query = query.filter(\.$number == String(number.prefix(40))) }
+        if req.query[String.self, at: "mine"] == "decide" { query = query.filter(\.$decidingOrgId == staff.org.id) }
+        let limit = try RegionController.limit(req, default: 100, max: 1000)
+        let rows = try await query.sort(\.$deadline).sort(\.$createdAt).limit(limit).all()
+        return CaseList(count: rows.count, cases: rows.map { m in
+            let row = lists.row(m)
+            return CaseSummary(id: m.id!, number: m.number, itemCode: m.itemCode, itemName: m.itemName,
+                               applicantName: row.applicantName, channel: m.channel, status: m.status, statusLabel: row.statusLabel,
+                               regionCode: m.regionCode, decidingOrgId: m.decidingOrgId, deadline: m.deadline, light: row.light,
+                               version: m.version)
+        })
+    }
+
+    func detail(req: Request) async throws -> CaseDetail {
+        let staff = try req.requireStaff()
+        let view = try await CaseReader(req).view(try Self.caseID(req), for: staff, parts: .actions)
+        return try await CaseDetail(view, delegationSeal: delegationSeal(of: view.c, req: req))
+    }
+
+    /// The unmasked applicant, for staff handling the case; every read is logged.
+    func applicant(req: Request) async throws -> ApplicantView {
+        let staff = try req.requireStaff([.windowClerk, .villageAgent, .approver, .supervisor])
+        let purpose = String((req.query[String.self, at: "purpose"] ?? "办件处理").prefix(100))
+        let view = try await CaseReader(req).view(try Self.caseID(req), for: staff, revealPurpose: purpose, parts: [])
+        return ApplicantView(view.applicant)
+    }
+
+    func act(req: Request) async throws -> CaseDetail {
+        let staff = try req.requireStaff()
+        let id = try Self.caseID(req)
+        let body = try req.content.decode(ActionRequest.self)
+        let command = try body.command()
+        let c = try await CaseService(req).act(on: id, command, comment: body.comment, expectedVersion: body.expectedVersion, by: staff)
+        return try await detail(of: c, req: req, staff: staff)
+    }
+
+    static func caseID(_ req: Request) throws -> UUID {
+        guard let raw = req.parameters.get("id"), let id = UUID(uuidString: raw) else { throw APIError.notFound("办件") }
+        return id
+    }
+
+    func detail(of c: Case, req: Request, staff: AuthenticatedStaff) async throws -> CaseDetail {
+        let view = try await CaseReader(req).view(of: c, for: staff, parts: .actions)
+        return CaseDetail(view, delegationSeal: try await delegationSeal(of: c, req: req))
+    }
+
+    /// The seal entrusted with the delegation the case is decided under.
+    func delegationSeal(of c: Case, req: Request) async throws -> String? {
+        guard let id = c.delegationId else { return nil }
+        return try await DelegationModel.find(id, on: req.db)?.sealNumber
+    }
+
+    func created<T: Content>(_ body: T) async throws -> Response {
+        let response = Response(status: .created)
+        try response.content.encode(body)
+        return response
+    }
+}

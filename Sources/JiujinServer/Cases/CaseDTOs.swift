@@ -1,0 +1,244 @@
+import JiujinCore
+import Vapor
+
+// The JSON shapes of the cases API (openapi.yaml), and their mapping to and from the core's values.
+
+/// An applicant as sent in an intake, and as shown back (masked, or in full where the read is logged).
+struct ApplicantInput: Content {
+    /// "person" (自然人) or "organization" (法人).
+    var kind: String
+    var name: String
+    var idNumber: String?
+    var creditCode: String?
+    var legalRepresentative: String?
+    var phone: String
+
+    init(kind: String, name: String, idNumber: String?, creditCode: String?, legalRepresentative: String?, phone: String) {
+        self.kind = kind
+        self.name = name
+        self.idNumber = idNumber
+        self.creditCode = creditCode
+        self.legalRepresentative = legalRepresentative
+        self.phone = phone
+    }
+
+    init(_ a: Applicant) {
+        self.init(kind: a.kind.rawValue, name: a.name, idNumber: a.idNumber, creditCode: a.creditCode,
+                  legalRepresentative: a.legalRepresentative, phone: a.phone)
+    }
+
+    func validated(today: LocalDate) throws -> Applicant {
+        try Applicant.validated(kind: kind, name: name, idNumber: idNumber, creditCode: creditCode,
+                                legalRepresentative: legalRepresentative, phone: phone, today: today)
+    }
+}
+
+typealias ApplicantView = ApplicantInput
+
+/// A case taken in at a window or by an agent.
+struct IntakeRequest: Content {
+    var itemCode: String
+    var pointId: String?
+    var channel: String?
+    /// The applicant's village or town, when it differs from the point's.
+    var regionCode: String?
+    var applicant: ApplicantInput
+    var materials: [MaterialCheck]?
+    /// accept (default), request_supplement or reject_at_intake.
+    var decision: String?
+    var reason: String?
+    var comment: String?
+    /// The resident's written authorization, when an agent files on their behalf (委托书).
+    var authorization: AuthorizationInput?
+
+    func intake(today: LocalDate) throws -> Intake {
+        Intake(pointId: pointId, channel: try channel.map { try CaseChannel.parseForIntake($0) }, regionCode: regionCode,
+               applicant: try applicant.validated(today: today), materials: materials, decision: try Intake.Decision.parse(decision),
+               reason: reason, comment: comment,
+               authorization: authorization.map { Intake.Authorization(scope: $0.scope, signedOn: $0.signedOn, validUntil: $0.validUntil) })
+    }
+}
+
+struct AuthorizationInput: Content {
+    var scope: String
+    var signedOn: String
+    var validUntil: String
+}
+
+/// An online application by a resident (网上申请).
+struct OnlineApplicationRequest: Content {
+    var itemCode: String
+    var regionCode: String
+    var applicant: ApplicantInput
+    var materials: [MaterialCheck]?
+    var comment: String?
+
+    func application(today: LocalDate) throws -> OnlineApplication {
+        OnlineApplication(regionCode: regionCode, applicant: try applicant.validated(today: today), materials: materials, comment: comment)
+    }
+}
+
+struct ActionRequest: Content {
+    var action: String
+    var expectedVersion: Int?
+    var reason: String?
+    var comment: String?
+    var missingMaterials: [String]?
+    var pointId: String?
+    var delivery: DeliveryDraft?
+    /// For reassign: the colleague who takes the case over.
+    var assigneeId: String?
+
+    /// The command this request names; `submit` has its own door (online applications).
+    func command() throws -> CaseCommand {
+        switch CaseAction(rawValue: action) {
+        case .accept: return .accept(pointId: pointId)
+        case .rejectAtIntake: return .rejectAtIntake(reason: reason)
+        case .requestSupplement: return .requestSupplement(missing: missingMaterials ?? [], reason: reason)
+        case .supplement: return .supplement
+        case .startReview: return .startReview
+        case .passStage: return .passStage
+        case .startSpecialProcedure: return .startSpecialProcedure(procedure: reason)
+        case .endSpecialProcedure: return .endSpecialProcedure
+        case .approve: return .approve
+        case .refuse: return .refuse(reason: reason)
+        case .deliver: return .deliver(delivery)
+        case .close: return .close
+        case .withdraw: return .withdraw(reason: reason)
+        case .reassign: return .reassign(assigneeId: assigneeId)
+        case .submit, .recordProxyStep, nil:
+            throw APIError.invalid("action", "未知的操作「\(action.prefix(40))」", code: "unknown_action")
+        }
+    }
+}
+
+struct CaseSummary: Content {
+    var id: UUID
+    var number: String
+    var itemCode: String
+    var itemName: String
+    var applicantName: String
+    var channel: String
+    var status: String
+    var statusLabel: String
+    var regionCode: String
+    var decidingOrgId: String?
+    var deadline: String?
+    var light: String?
+    var version: Int
+}
+
+struct EventView: Content {
+    var sequence: Int
+    var action: String
+    var actionLabel: String
+    var fromStatus: String?
+    var toStatus: String
+    var actorId: String
+    var actorRole: String
+    var orgId: String?
+    var pointId: String?
+    var at: Date
+    var comment: String?
+    var details: [String: String]
+    var hash: String
+
+    init(_ e: CaseEvent) {
+        sequence = e.sequence
+        action = e.action.rawValue
+        actionLabel = e.action.label
+        fromStatus = e.fromStatus?.rawValue
+        toStatus = e.toStatus.rawValue
+        actorId = e.actorId
+        actorRole = e.actorRole.rawValue
+        orgId = e.orgId
+        pointId = e.pointId
+        at = e.at
+        comment = e.comment
+        details = e.details
+        hash = e.hash
+    }
+}
+
+struct WarningView: Content {
+    var code: String
+    var message: String
+
+    init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    init(_ w: CalendarWarning) { self.init(code: w.code, message: w.message) }
+}
+
+struct CaseDetail: Content {
+    var id: UUID
+    var number: String
+    var itemCode: String
+    var itemName: String
+    var applicant: ApplicantView
+    var channel: String
+    var channelLabel: String
+    var regionCode: String
+    var regionPath: String
+    var pointId: String?
+    var acceptingOrgId: String?
+    var decidingOrgId: String?
+    var decidingOrgName: String?
+    var delegationId: String?
+    var sealNumber: String?
+    var status: String
+    var statusLabel: String
+    var stage: String?
+    var stageIndex: Int
+    var limitDays: Int
+    var acceptedOn: String?
+    var deadline: String?
+    var light: String?
+    var workingDaysLeft: Int?
+    var paused: Bool
+    var warnings: [WarningView]
+    var materials: [StoredMaterial]
+    var reason: String?
+    var version: Int
+    /// What the member asking may do now; the case page offers exactly these.
+    var availableActions: [String]
+    var events: [EventView]
+
+    /// `delegationSeal`: the seal entrusted with the case's delegation, if it was decided under one.
+    init(_ v: CaseView, delegationSeal: String?) {
+        let c = v.c
+        id = c.id
+        number = c.number
+        itemCode = c.itemCode
+        itemName = c.itemName
+        applicant = ApplicantView(v.applicant)
+        channel = c.channel.rawValue
+        channelLabel = c.channel.label
+        regionCode = c.region.rawValue
+        regionPath = v.regionPath
+        pointId = c.pointId
+        acceptingOrgId = c.acceptingOrgId
+        decidingOrgId = c.decidingOrgId
+        decidingOrgName = c.decidingOrgId.flatMap { v.directory.organizations[$0]?.name }
+        delegationId = c.delegationId
+        sealNumber = delegationSeal
+        status = c.status.rawValue
+        statusLabel = c.status.label
+        stage = v.item.flatMap(c.stage(of:))
+        stageIndex = c.stageIndex
+        limitDays = c.limitDays
+        acceptedOn = c.acceptedOn?.description
+        deadline = v.clock.deadline?.description
+        light = v.clock.light?.rawValue
+        workingDaysLeft = v.clock.workingDaysLeft
+        paused = v.clock.paused
+        warnings = v.clock.warnings.map(WarningView.init)
+        materials = c.materials
+        reason = c.reason
+        version = c.version
+        availableActions = v.actions.map(\.rawValue)
+        events = v.events.map(EventView.init)
+    }
+}

@@ -1,0 +1,137 @@
+import Fluent
+import JiujinCore
+import Vapor
+
+/// Case lists, the approver's inbox, supervision (督办), the case page with
+/// its actions, and the agent's proxy record and feedback.
+struct CasePages: RouteCollection {
+    func boot(routes: RoutesBuilder) throws {
+        routes.get("cases", use: list)
+        routes.get("inbox", use: inbox)
+        routes.get("supervision", use: supervision)
+        routes.get("cases", ":id", use: show)
+        routes.post("cases", ":id", "reveal", use: reveal)
+        routes.post("cases", ":id", "action", use: act)
+        routes.post("cases", ":id", "feedback", use: feedback)
+        routes.post("cases", ":id", "proxy-step", use: proxyStep)
+    }
+
+    func list(req: Request) async throws -> Response {
+        let staff = try req.pageStaff()
+        let lists = CaseLists(req, staff: staff)
+        let rows = try await lists.scoped().sort(\.$createdAt, .descending).limit(300).all().map(lists.row)
+        let heading = staff.role == .villageAgent ? "本村（社区）办件" : "办件列表"
+        return try await req.render(CasesPage(layout: req.layout(title: heading, section: "cases"), heading: heading, rows: rows,
+                                              empty: "暂无办件。"))
+    }
+
+    func inbox(req: Request) async throws -> Response {
+        let staff = try req.pageStaff([.approver])
+        let lists = CaseLists(req, staff: staff)
+        let heading = "待办审批（按办结期限排序）"
+        return try await req.render(CasesPage(layout: req.layout(title: heading, section: "inbox"), heading: heading,
+                                              rows: try await lists.inbox().map(lists.row), empty: "没有待审批的办件。"))
+    }
+
+    /// 督办: every open case in scope that is overdue or due within one working day.
+    func supervision(req: Request) async throws -> Response {
+        let staff = try req.pageStaff([.supervisor, .administrator])
+        let lists = CaseLists(req, staff: staff)
+        let rows = try await lists.openCases(limit: 2000).map(lists.row).filter { $0.overdue || $0.dueSoon }
+        let heading = "督办：超期与临期办件"
+        return try await req.render(CasesPage(layout: req.layout(title: heading, section: "supervision"), heading: heading, rows: rows,
+                                              empty: "没有超期或临期的办件。"))
+    }
+
+    func show(req: Request) async throws -> Response {
+        let staff = try req.pageStaff()
+        return try await renderCase(req, staff: staff, id: try CaseController.caseID(req), revealPurpose: nil, error: nil, status: .ok)
+    }
+
+    func reveal(req: Request) async throws -> Response {
+        let staff = try req.pageStaff([.windowClerk, .villageAgent, .approver, .supervisor])
+        return try await renderCase(req, staff: staff, id: try CaseController.caseID(req), revealPurpose: "工作台查看申请人完整信息",
+                                    error: nil, status: .ok)
+    }
+
+    func renderCase(_ req: Request, staff: AuthenticatedStaff, id: UUID, revealPurpose: String?, error: String?,
+                    status: HTTPStatus) async throws -> Response {
+        let view = try await CaseReader(req).view(id, for: staff, revealPurpose: revealPurpose)
+        let seal = try await CaseController().delegationSeal(of: view.c, req: req)
+        let page = CasePage(view: view, staff: staff.staff, layout: req.layout(title: "办件 \(view.c.number)", section: "cases"),
+                            delegationSeal: seal, error: error)
+        return try await req.render(page, status: status)
+    }
+
+    struct ActionFormValues: Content {
+        var action: String
+        var expectedVersion: Int?
+        var reason: String?
+        var comment: String?
+        var missing: [String]?
+        var method: String?
+        var carrier: String?
+        var trackingNumber: String?
+        var collectorName: String?
+        var collectorIdNumber: String?
+        var assigneeId: String?
+
+        var request: ActionRequest {
+            ActionRequest(action: action, expectedVersion: expectedVersion, reason: reason?.trimmed.nonEmpty,
+                          comment: comment?.trimmed.nonEmpty, missingMaterials: missing,
+                          delivery: action == CaseAction.deliver.rawValue
+                              ? DeliveryDraft(method: method ?? "", carrier: carrier, trackingNumber: trackingNumber,
+                                              collectorName: collectorName, collectorIdNumber: collectorIdNumber)
+                              : nil,
+                          assigneeId: assigneeId)
+        }
+    }
+
+    func act(req: Request) async throws -> Response {
+        let staff = try req.pageStaff()
+        let id = try CaseController.caseID(req)
+        let body = try req.content.decode(ActionFormValues.self).request
+        do {
+            _ = try await CaseService(req).act(on: id, try body.command(), comment: body.comment, expectedVersion: body.expectedVersion,
+                                               by: staff)
+        } catch {
+            let mapped = JSONErrorMiddleware.map(error)
+            guard mapped.status != .internalServerError, mapped.status != .notFound else { throw error }
+            return try await renderCase(req, staff: staff, id: id, revealPurpose: nil, error: mapped.message, status: mapped.status)
+        }
+        return req.redirect(to: "/cases/\(id.uuidString)?done=action")
+    }
+
+    struct FeedbackForm: Content {
+        var channel: String
+        var text: String
+    }
+
+    static let feedbackChannels = ["电话", "当面", "短信", "微信", "上门"]
+
+    /// The agent's log of what the resident was told (跟踪反馈); the first entry marks that step done.
+    func feedback(req: Request) async throws -> Response {
+        let staff = try req.pageStaff([.villageAgent, .windowClerk])
+        let id = try CaseController.caseID(req)
+        let form = try req.content.decode(FeedbackForm.self)
+        guard Self.feedbackChannels.contains(form.channel), let text = form.text.trimmed.nonEmpty, text.count <= 500 else {
+            _ = try await CaseService(req).visibleCase(id, staff: staff)
+            return try await renderCase(req, staff: staff, id: id, revealPurpose: nil, error: "请选择反馈方式并填写反馈内容（500字以内）",
+                                        status: .unprocessableEntity)
+        }
+        try await CaseService(req).recordFeedback(on: id, channel: form.channel, text: text, by: staff)
+        return req.redirect(to: "/cases/\(id.uuidString)?done=feedback")
+    }
+
+    struct StepForm: Content {
+        var step: String
+    }
+
+    func proxyStep(req: Request) async throws -> Response {
+        let staff = try req.pageStaff([.villageAgent])
+        let id = try CaseController.caseID(req)
+        guard let step = ProxyStep(rawValue: try req.content.decode(StepForm.self).step) else { throw CaseError.proxyStepNotManual }
+        _ = try await CaseService(req).act(on: id, .recordProxyStep(step), comment: nil, expectedVersion: nil, by: staff)
+        return req.redirect(to: "/cases/\(id.uuidString)?done=step")
+    }
+}

@@ -1,0 +1,176 @@
+import Fluent
+import Foundation
+import JiujinCore
+import SQLKit
+import Vapor
+
+/// Cases on the server: load the case, gather the facts the rules need, call
+/// the core (`Case.intake`, `Case.applying`), save through the write door.
+/// No case rule lives here.
+struct CaseService {
+    let db: Database
+    let ctx: JiujinContext
+
+    init(db: Database, ctx: JiujinContext) {
+        self.db = db
+        self.ctx = ctx
+    }
+
+    init(_ req: Request) { self.init(db: req.db, ctx: req.jiujin) }
+
+    var certificates: CertificateService { CertificateService(db: db, ctx: ctx) }
+
+    // MARK: taking cases in
+
+    /// A case taken in by staff (受理登记).
+    func intake(itemCode: String, _ intake: Intake, by staff: AuthenticatedStaff) async throws -> Case {
+        let item = try ctx.directory.item(itemCode)
+        let held = try await certificates.libraryTypes(holderNumber: intake.applicant.number)
+        var change = try Case.intake(intake, id: UUID(), by: staff.staff, held: held, facts: try await facts(for: item))
+        change.case.number = try await allocateNumber(region: change.case.region)
+        return try await commit(change, item: item, isNew: true)
+    }
+
+    /// An online application (网上申请), waiting for pre-review.
+    func submitOnline(itemCode: String, _ application: OnlineApplication) async throws -> Case {
+        let item = try ctx.directory.item(itemCode)
+        let held = try await certificates.libraryTypes(holderNumber: application.applicant.number)
+        var change = try Case.submitOnline(application, id: UUID(), held: held, facts: try await facts(for: item))
+        change.case.number = try await allocateNumber(region: change.case.region)
+        return try await commit(change, item: item, isNew: true)
+    }
+
+    // MARK: moving cases
+
+    /// Applies a command of `staff` to a case they can see; `expectedVersion` refuses a stale page at once.
+    func act(on id: UUID, _ command: CaseCommand, comment: String?, expectedVersion: Int?, by staff: AuthenticatedStaff) async throws -> Case {
+        let current = try await visibleCase(id, staff: staff)
+        if let expectedVersion, expectedVersion != current.version { throw APIError.versionConflict }
+        let item = try ctx.directory.item(current.itemCode)
+        var colleagues: [StaffMember] = []
+        if case .reassign = command { colleagues = try await approvers(of: current.decidingOrgId) }
+        let change = try current.applying(command, comment: comment, by: staff.staff,
+                                          facts: try await facts(for: item, colleagues: colleagues))
+        return try await commit(change, item: item, isNew: false)
+    }
+
+    /// The agent's log of what the resident was told (跟踪反馈); the authorized agent's first entry marks that step.
+    func recordFeedback(on id: UUID, channel: String, text: String, by staff: AuthenticatedStaff) async throws {
+        let current = try await visibleCase(id, staff: staff)
+        let entry = CaseFeedbackModel()
+        entry.caseId = id
+        entry.staffId = staff.id
+        entry.channel = channel
+        entry.text = text
+        entry.at = ctx.now()
+        guard let agentId = current.proxy?.authorization.agentId else {
+            try await ctx.write(db) { tx in try await entry.create(on: tx) }
+            return
+        }
+        guard agentId == staff.id else {
+            if staff.role == .villageAgent { throw CaseError.notTheAuthorizedAgent }
+            try await ctx.write(db) { tx in try await entry.create(on: tx) }
+            return
+        }
+        let change = try current.applying(.recordProxyStep(.followUp), comment: nil, by: staff.staff,
+                                          facts: try await facts(for: try ctx.directory.item(current.itemCode)))
+        try await commit(change, item: nil, isNew: false) { tx in try await entry.create(on: tx) }
+    }
+
+    /// Open cases decided under revoked delegations go back to the delegating bureaus, each with an event.
+    func returnCases(decidedUnder revoked: [Delegation], by staff: AuthenticatedStaff) async throws {
+        let open = [CaseStatus.accepted, .needsSupplement, .underReview, .specialProcedure].map(\.rawValue)
+        for delegation in revoked {
+            let rows = try await CaseModel.query(on: db).filter(\.$delegationId == delegation.id).filter(\.$status ~~ open).all()
+            for row in rows {
+                guard let change = try row.domain().returned(afterRevoking: delegation, by: staff.staff, directory: ctx.directory,
+                                                             now: ctx.now()) else { continue }
+                try await commit(change, item: nil, isNew: false)
+            }
+        }
+    }
+
+    // MARK: reading
+
+    /// A case the member may see; any other is "not found", so ids reveal nothing.
+    func visibleCase(_ id: UUID, staff: AuthenticatedStaff) async throws -> Case {
+        guard let row = try await CaseModel.find(id, on: db) else { throw APIError.notFound("办件") }
+        let c = try row.domain()
+        guard c.isVisible(to: staff.scope) else { throw APIError.notFound("办件") }
+        return c
+    }
+
+    /// What the rules need for a change of a case of `item`: delegations read fresh, so a revocation stops a town at once.
+    func facts(for item: ServiceItem, colleagues: [StaffMember] = []) async throws -> CaseFacts {
+        CaseFacts(directory: ctx.directory, item: item, delegations: try await activeDelegations(), colleagues: colleagues,
+                  calendar: ctx.calendar, now: ctx.now(), certificateId: CertificateService.newId())
+    }
+
+    func activeDelegations() async throws -> [Delegation] {
+        try await DelegationModel.query(on: db).filter(\.$revokedOn == nil).all().map { try $0.domain() }
+    }
+
+    /// Active approvers of an organisation (the colleagues a case may be handed to).
+    func approvers(of orgId: String?) async throws -> [StaffMember] {
+        guard let orgId else { return [] }
+        return try await StaffModel.query(on: db).filter(\.$orgId == orgId).filter(\.$role == ActorRole.approver.rawValue)
+            .filter(\.$active == true).sort(\.$id).all().compactMap(\.domain)
+    }
+
+    // MARK: saving
+
+    /// Stores a change in one write: the case (claiming its version unless new), its events, the certificate it
+    /// issued and the applicant's messages. The certificate is signed before the write, so the write stays short.
+    @discardableResult
+    func commit(_ change: CaseChange, item: ServiceItem?, isNew: Bool,
+                also: @escaping @Sendable (Database) async throws -> Void = { _ in }) async throws -> Case {
+        guard !change.events.isEmpty else { return change.case }
+        var certificate: CertificateModel?
+        if let order = change.certificate, let item {
+            certificate = try await certificates.issue(order, for: change.case, item: item,
+                                                       regionPath: ctx.directory.tree.path(of: change.case.region))
+        }
+        let messages = ApplicantMessage.owed(by: change.case, after: change.events, county: ctx.directory.countyName)
+        var next = change.case
+        if !isNew { next.version += 1 }
+        let stored = next
+        let row = try CaseModel(stored)
+        let events = try change.events.map { try CaseEventModel($0, caseId: stored.id) }
+        let claim = isNew ? nil : VersionClaim(table: CaseModel.schema, id: stored.id, version: change.case.version)
+        let issued = certificate
+        let now = ctx.now()
+        try await ctx.write(db, claiming: claim) { tx in
+            if isNew {
+                try await row.create(on: tx)
+            } else {
+                row.$id.exists = true
+                try await row.update(on: tx)
+            }
+            try await issued?.create(on: tx)
+            for e in events { try await e.create(on: tx) }
+            try await Outbox.queue(messages, caseId: stored.id, at: now, on: tx)
+            try await also(tx)
+        }
+        return stored
+    }
+
+    /// The next case number of today (a failed intake may leave a gap in the day's sequence, as paper registers do).
+    func allocateNumber(region: DivisionCode) async throws -> String {
+        let county = region.county
+        let date = ctx.today
+        let key = CaseNumber.sequenceKey(county: county, date: date)
+        let value = try await ctx.write(db) { tx -> Int in
+            guard let sql = tx as? SQLDatabase else { throw APIError(.internalServerError, "no_sql", "数据库不支持") }
+            let row = try await sql.raw("""
+                INSERT INTO case_sequences (key, next_value) VALUES (\(bind: key), 1)
+                ON CONFLICT (key) DO UPDATE SET next_value = case_sequences.next_value + 1
+                RETURNING next_value
+                """).first()
+            guard let value = try row?.decode(column: "next_value", as: Int.self) else {
+                throw APIError(.internalServerError, "sequence_failed", "办件编号分配失败")
+            }
+            return value
+        }
+        return CaseNumber(county: county, date: date, sequence: value).description
+    }
+}

@@ -1,0 +1,195 @@
+import Fluent
+import JiujinCore
+import Vapor
+
+/// The catalog over JSON: search, guides, the authority question, the delegations in force.
+struct CatalogController: RouteCollection {
+    func boot(routes: RoutesBuilder) throws {
+        routes.get("items", use: search)
+        routes.get("items", ":code", use: guide)
+        routes.get("authority", use: authority)
+        routes.get("delegations", use: delegations)
+    }
+
+    struct ItemSummary: Content {
+        var code: String
+        var name: String
+        var type: String
+        var typeLabel: String
+        var departmentId: String
+        var departmentName: String
+        var isInstant: Bool
+        var promisedLimitDays: Int
+        var legalLimitDays: Int
+        var siteVisits: Int
+        var onlineDepth: String
+        var acceptLevels: [String]
+        var isHighFrequency: Bool
+        var score: Double?
+        var matchedField: String?
+
+        init(_ i: ServiceItem, department: String, hit: CatalogIndex.Hit? = nil) {
+            code = i.code
+            name = i.name
+            type = i.type.rawValue
+            typeLabel = i.type.label
+            departmentId = i.departmentId
+            departmentName = department
+            isInstant = i.isInstant
+            promisedLimitDays = i.promisedLimitDays
+            legalLimitDays = i.legalLimitDays
+            siteVisits = i.siteVisits
+            onlineDepth = i.onlineDepth.rawValue
+            acceptLevels = RegionLevel.allCases.filter { i.acceptLevels.contains($0) }.map(\.rawValue)
+            isHighFrequency = i.isHighFrequency
+            score = hit?.score
+            matchedField = hit?.field.rawValue
+        }
+    }
+
+    struct SearchResult: Content {
+        var query: String
+        var count: Int
+        var items: [ItemSummary]
+    }
+
+    func search(req: Request) async throws -> SearchResult {
+        let text = req.query[String.self, at: "q"] ?? ""
+        guard text.count <= 100 else { throw APIError.invalid("q", "搜索词不超过100字") }
+        var q = CatalogQuery(text: text, limit: try RegionController.limit(req, default: 50, max: 500))
+        if let raw = req.query[String.self, at: "level"] {
+            guard let level = RegionLevel(rawValue: raw) else { throw APIError.invalid("level", "层级应为 county、town 或 village") }
+            q.level = level
+        }
+        let d = req.jiujin.directory
+        if let dept = req.query[String.self, at: "department"] {
+            guard d.organizations[dept]?.kind == .department else { throw APIError.invalid("department", "部门「\(dept)」不存在") }
+            q.departmentId = dept
+        }
+        if let raw = req.query[String.self, at: "type"] {
+            guard let t = ItemType(rawValue: raw) else { throw APIError.invalid("type", "事项类型代码「\(raw)」无效") }
+            q.type = t
+        }
+        q.instantOnly = try Self.flag(req, "instant")
+        q.zeroTripOnly = try Self.flag(req, "zeroTrip")
+        q.onlineOnly = try Self.flag(req, "online")
+        let hits = d.index.search(q)
+        return SearchResult(query: text, count: hits.count,
+                            items: hits.map { ItemSummary($0.item, department: d.organizations[$0.item.departmentId]?.name ?? "", hit: $0) })
+    }
+
+    static func flag(_ req: Request, _ name: String) throws -> Bool {
+        guard let raw = req.query[String.self, at: name] else { return false }
+        switch raw {
+        case "true", "1": return true
+        case "false", "0": return false
+        default: throw APIError.invalid(name, "\(name) 应为 true 或 false")
+        }
+    }
+
+    struct Guide: Content {
+        var item: ServiceItem
+        var departmentName: String
+        var typeLabel: String
+        var onlineDepthLabel: String
+        var fee: String
+        var delegations: [DelegationView]
+    }
+
+    func guide(req: Request) async throws -> Guide {
+        let code = req.parameters.get("code") ?? ""
+        let d = req.jiujin.directory
+        guard let item = d.items[code] else { throw APIError.notFound("事项「\(code)」") }
+        let today = req.jiujin.today
+        let active = try await DelegationModel.query(on: req.db).filter(\.$fromOrgId == item.departmentId).all()
+            .map { try $0.domain() }.filter { $0.itemCodes.contains(code) && $0.isActive(on: today) }
+        return Guide(item: item, departmentName: d.organizations[item.departmentId]?.name ?? "", typeLabel: item.type.label,
+                     onlineDepthLabel: item.onlineDepth.label, fee: item.fee.display,
+                     delegations: active.map { DelegationView($0, orgs: d.organizations) })
+    }
+
+    struct DelegationView: Content {
+        var id: String
+        var documentNumber: String
+        var fromOrgId: String
+        var fromOrgName: String
+        var toOrgId: String
+        var toOrgName: String
+        var itemCodes: [String]
+        var canAccept: Bool
+        var canDecide: Bool
+        var validFrom: String
+        var validTo: String?
+        var revokedOn: String?
+        var revokeReason: String?
+        var sealNumber: String?
+
+        init(_ d: Delegation, orgs: [String: Organization]) {
+            id = d.id
+            documentNumber = d.documentNumber
+            fromOrgId = d.fromOrgId
+            fromOrgName = orgs[d.fromOrgId]?.name ?? ""
+            toOrgId = d.toOrgId
+            toOrgName = orgs[d.toOrgId]?.name ?? ""
+            itemCodes = d.itemCodes
+            canAccept = d.canAccept
+            canDecide = d.canDecide
+            validFrom = d.validFrom.description
+            validTo = d.validTo?.description
+            revokedOn = d.revokedOn?.description
+            revokeReason = d.revokeReason
+            sealNumber = d.sealNumber
+        }
+    }
+
+    func delegations(req: Request) async throws -> [DelegationView] {
+        _ = try req.requireStaff()
+        var query = DelegationModel.query(on: req.db).sort(\.$id)
+        if let org = req.query[String.self, at: "org"] {
+            query = query.group(.or) { $0.filter(\.$toOrgId == org).filter(\.$fromOrgId == org) }
+        }
+        let orgs = req.jiujin.directory.organizations
+        return try await query.all().map { DelegationView(try $0.domain(), orgs: orgs) }
+    }
+
+    struct AuthorityAnswer: Content {
+        var allowed: Bool
+        var orgId: String
+        var itemCode: String
+        var action: String
+        var date: String
+        var basis: String?
+        var delegation: DelegationView?
+        var message: String
+    }
+
+    /// "May org X accept / decide item Y on date D, and under which delegation?"
+    func authority(req: Request) async throws -> AuthorityAnswer {
+        let d = req.jiujin.directory
+        let orgId = req.query[String.self, at: "org"] ?? ""
+        let code = req.query[String.self, at: "item"] ?? ""
+        guard let org = d.organizations[orgId] else { throw APIError.invalid("org", "机构「\(orgId)」不存在") }
+        guard let item = d.items[code] else { throw APIError.invalid("item", "事项编码「\(code)」不存在", code: "unknown_item") }
+        guard let action = AuthorityAction(rawValue: req.query[String.self, at: "action"] ?? "decide") else {
+            throw APIError.invalid("action", "action 应为 accept 或 decide")
+        }
+        var date = req.jiujin.today
+        if let raw = req.query[String.self, at: "date"] {
+            guard let parsed = LocalDate(raw) else { throw APIError.invalid("date", "日期格式应为 YYYY-MM-DD") }
+            date = parsed
+        }
+        let all = try await DelegationModel.query(on: req.db).filter(\.$toOrgId == org.id).all().map { try $0.domain() }
+        switch Authority.check(org: org, item: item, action: action, on: date, delegations: all) {
+        case .success(.ownRight):
+            return AuthorityAnswer(allowed: true, orgId: org.id, itemCode: item.code, action: action.rawValue, date: date.description,
+                                   basis: "own_right", message: "\(org.name)依实施清单可\(action.label)「\(item.name)」")
+        case .success(.delegated(let del)):
+            return AuthorityAnswer(allowed: true, orgId: org.id, itemCode: item.code, action: action.rawValue, date: date.description,
+                                   basis: "delegation", delegation: DelegationView(del, orgs: d.organizations),
+                                   message: "\(org.name)依委托书 \(del.documentNumber) 可\(action.label)「\(item.name)」")
+        case .failure(let e):
+            return AuthorityAnswer(allowed: false, orgId: org.id, itemCode: item.code, action: action.rawValue, date: date.description,
+                                   message: e.message)
+        }
+    }
+}
