@@ -1,0 +1,127 @@
+import Foundation
+import JiujinCore
+@testable import JiujinServer
+import Testing
+import Vapor
+import VaporTesting
+
+/// Every template renders from a plain fixture context — no request, no database — and each template has
+/// exactly one context type named after it (`cases/intake.leaf` ↔ `IntakePage`).
+@Suite struct PageRenderingTests {
+    static let demo = DemoCounty.build()
+    static let directory = try! Directory(regions: demo.regions, organizations: demo.organizations, points: demo.servicePoints,
+                                          items: demo.items, seals: demo.seals, delegations: demo.delegations)
+    static let today = LocalDate("2026-11-20")!
+
+    static func staff(_ username: String) -> Staff {
+        let member = demo.staff.first { $0.username == username }!
+        return Staff(member: member, org: directory.organizations[member.orgId]!)
+    }
+
+    static func layout(_ staff: Staff?) -> LayoutContext {
+        LayoutContext(title: "测试页", section: "cases", county: directory.countyName, staff: staff, csrf: "token", noticeCode: "action")
+    }
+
+    /// A proxied case of 个体工商户设立登记, approved with its certificate, after a supplement.
+    static func caseView() throws -> CaseView {
+        let item = directory.items["SCJ0701"]!
+        let applicant = try Applicant.validated(kind: "person", name: "刘坤", idNumber: "11010519491231002X", creditCode: nil,
+                                                legalRepresentative: nil, phone: "13812345678", today: today)
+        let c = Case(id: UUID(), number: "990101-20261120-000001", itemCode: item.code, itemName: item.name, applicant: applicant,
+                     channel: .villageAgent, region: DivisionCode("990101100201")!, pointId: "sp-100201", acceptedBy: "u-dl-100201",
+                     acceptingOrgId: "village-100201", decidingOrgId: "town-100", delegationId: "del-scjg-100", status: .approved,
+                     limitDays: item.promisedLimitDays, acceptedOn: today, deadline: LocalDate("2026-11-23"),
+                     materials: item.materials.map { StoredMaterial(name: $0.name, required: $0.required, provided: true, waivable: false) },
+                     reason: "请补正", decidedAt: Date(), sealNumber: "审批专用章(03)",
+                     proxy: ProxyRecord(authorization: ProxyAuthorization(agentId: "u-dl-100201", agentName: "王代办", scope: "代为申请",
+                                                                         signedOn: today, validUntil: today.adding(days: 90))),
+                     createdAt: Date(), updatedAt: Date())
+        let notice = CaseEvent(caseId: c.id.uuidString, sequence: 1, action: .requestSupplement, fromStatus: nil, toStatus: .needsSupplement,
+                               actorId: "u-dl-100201", actorRole: .villageAgent, orgId: "village-100201", pointId: "sp-100201", at: Date(),
+                               comment: nil, details: ["missing": "经营场所使用证明", "delegation": "青禾市监发〔2026〕2号"],
+                               previousHash: CaseEvent.genesisHash)
+        let approval = CaseEvent(caseId: c.id.uuidString, sequence: 2, action: .approve, fromStatus: .underReview, toStatus: .approved,
+                                 actorId: "u-sp-100", actorRole: .approver, orgId: "town-100", pointId: nil, at: Date(), comment: "准予",
+                                 details: ["seal": "审批专用章(03)", "step": "follow_up"], previousHash: notice.hash)
+        let events = [notice, approval]
+        return CaseView(c: c, item: item, events: events, applicant: applicant.masked, revealed: false, actions: [.deliver, .reassign, .requestSupplement],
+                        clock: .init(deadline: c.deadline, light: .yellow, workingDaysLeft: 1, paused: false, warnings: [.yearNotCovered(2027)]),
+                        names: ["u-dl-100201": "王代办", "u-sp-100": "李审批"],
+                        certificates: [.init(id: "JJ23456789AB", type: "营业执照", issued: "2026-11-20", orgId: "town-100", revoked: false)],
+                        feedback: [.init(at: Date(), channel: "电话", text: "已告知", staffId: "u-dl-100201")],
+                        colleagues: demo.staff.filter { $0.orgId == "town-100" && $0.role == .approver }, directory: directory)
+    }
+
+    static func fixtures() throws -> [any PageContext] {
+        let v = try caseView()
+        let agent = staff("dl-100201")
+        let row = CaseLists.Row(id: v.c.id.uuidString, number: v.c.number, itemName: v.c.itemName, applicantName: "刘*", status: "accepted",
+                                statusLabel: "已受理", channelLabel: "帮办代办", deadline: "2026-11-23", light: "yellow", lightLabel: "临期",
+                                overdue: false, dueSoon: true, assigneeId: nil, decidingOrgId: "town-100", version: 1)
+        let payload = CertificatePayload(id: "JJ23456789AB", type: "营业执照", holder: "刘*", holderId: "110***********002X",
+                                         fields: ["办件编号": v.c.number], org: "青石镇人民政府", seal: "审批专用章(03)", kid: "k1",
+                                         issued: today, validUntil: nil)
+        let check = CertificateController.view(id: "JJ23456789AB", status: .authentic, cert: nil, payload: payload)
+        let delegations = demo.delegations
+        return [
+            ErrorPage(layout: layout(agent), status: 404, message: "办件不存在"),
+            LoginPage(layout: layout(nil), username: "ck-100", next: "/", error: "用户名或密码错误", demo: true),
+            PasswordPage(layout: layout(agent), forced: true, error: "新密码至少10位"),
+            HomePage(layout: layout(agent), role: .villageAgent, open: [row]),
+            WindowPage(layout: layout(agent), q: "geti", staff: agent, hits: directory.index.search(CatalogQuery(text: "geti", limit: 5)),
+                       directory: directory, delegations: delegations, today: today),
+            IntakePage(layout: layout(agent), staff: agent, item: directory.items["SCJ0701"]!, values: .init(kind: "person", name: "刘坤"),
+                       error: ("身份证号码校验位错误", "applicant.idNumber"), held: ["居民身份证"], directory: directory,
+                       delegations: delegations, today: today),
+            CasesPage(layout: layout(agent), heading: "办件列表", rows: [row], empty: "暂无办件。"),
+            CasePage(view: v, staff: agent, layout: layout(agent), delegationSeal: "审批专用章(03)", error: "请填写理由"),
+            try ReceiptPage(view: v, today: today, followURL: "http://127.0.0.1:8080/r?n=\(v.c.number)&c=qr"),
+            NoticePage(view: v, today: today),
+            RefusalPage(view: v, today: today),
+            DecisionPage(view: v, today: today),
+            AuthorizationPage(view: v, record: v.c.proxy!, today: today),
+            CertificatePage(payload: payload, caseId: v.c.id, holderName: "刘坤", revoked: false, county: directory.countyName,
+                            qr: "<svg></svg>", base: "http://127.0.0.1:8080"),
+            DelegationsPage(layout: layout(staff("jiandu")), delegations: delegations, directory: directory, today: today, error: nil),
+            SealsPage(layout: layout(staff("jiandu")), seals: [], directory: directory, error: "印章编号已存在"),
+            RatePage(layout: layout(nil), number: v.c.number, channel: "qr_receipt", device: false, caseId: nil, itemName: nil, done: false,
+                     followUpOpened: false, error: nil),
+            FollowUpsPage(layout: layout(agent), rows: [], cases: [], ratings: [], role: .villageAgent, today: today, error: nil),
+            VerifyPage(checked: check, county: directory.countyName, status: .authentic, pasted: ""),
+        ]
+    }
+
+    /// Templates that are frames for others, not pages.
+    static let frames: Set<String> = ["shared/layout", "shared/print"]
+
+    static func templates(in viewsDirectory: String) -> [String] {
+        let root = URL(fileURLWithPath: viewsDirectory)
+        let files = FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String } ?? []
+        return files.filter { $0.hasSuffix(".leaf") }.map { String($0.dropLast(5)) }.filter { !frames.contains($0) }.sorted()
+    }
+
+    func render<P: PageContext>(_ page: P, on app: Application) async throws -> String {
+        let view = try await app.view.render(P.template, page)
+        return String(buffer: view.data)
+    }
+
+    @Test func everyTemplateRendersFromAFixtureContext() async throws {
+        try await withJiujin(demo: false) { app, _ in
+            let fixtures = try Self.fixtures()
+            let covered = Dictionary(grouping: fixtures) { type(of: $0).template }
+            let templates = Self.templates(in: app.directory.viewsDirectory)
+            #expect(templates.count >= 19)
+            for template in templates {
+                #expect(covered[template]?.count == 1, "\(template).leaf needs exactly one fixture context")
+            }
+            for page in fixtures {
+                let template = type(of: page).template
+                #expect(templates.contains(template), "\(template) has no template")
+                let name = template.split(separator: "/").last.map(String.init) ?? template
+                #expect(String(describing: type(of: page)).lowercased() == name.lowercased() + "page", "\(type(of: page)) ↔ \(template).leaf")
+                let html = try await render(page, on: app)
+                #expect(html.contains("<html lang=\"zh-CN\">"), "\(template)")
+            }
+        }
+    }
+}
