@@ -52,7 +52,7 @@ struct CaseController: RouteCollection {
         }
         if let number = req.query[String.self, at: "number"] { query = query.filter(\.$number == String(number.prefix(40))) }
         if req.query[String.self, at: "mine"] == "decide" { query = query.filter(\.$decidingOrgId == staff.org.id) }
-        let limit = try RegionController.limit(req, default: 100, max: 1000)
+        let limit = try req.limitParameter(default: 100, max: 1000)
         let rows = try await query.sort(\.$deadline).sort(\.$createdAt).limit(limit).all()
         return CaseList(count: rows.count, cases: rows.map { m in
             let row = lists.row(m)

@@ -160,18 +160,6 @@ struct EventView: Content {
     }
 }
 
-struct WarningView: Content {
-    var code: String
-    var message: String
-
-    init(code: String, message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    init(_ w: CalendarWarning) { self.init(code: w.code, message: w.message) }
-}
-
 struct CaseDetail: Content {
     var id: UUID
     var number: String

@@ -56,7 +56,7 @@ struct CatalogController: RouteCollection {
     func search(req: Request) async throws -> SearchResult {
         let text = req.query[String.self, at: "q"] ?? ""
         guard text.count <= 100 else { throw APIError.invalid("q", "搜索词不超过100字") }
-        var q = CatalogQuery(text: text, limit: try RegionController.limit(req, default: 50, max: 500))
+        var q = CatalogQuery(text: text, limit: try req.limitParameter(default: 50, max: 500))
         if let raw = req.query[String.self, at: "level"] {
             guard let level = RegionLevel(rawValue: raw) else { throw APIError.invalid("level", "层级应为 county、town 或 village") }
             q.level = level
@@ -70,21 +70,12 @@ struct CatalogController: RouteCollection {
             guard let t = ItemType(rawValue: raw) else { throw APIError.invalid("type", "事项类型代码「\(raw)」无效") }
             q.type = t
         }
-        q.instantOnly = try Self.flag(req, "instant")
-        q.zeroTripOnly = try Self.flag(req, "zeroTrip")
-        q.onlineOnly = try Self.flag(req, "online")
+        q.instantOnly = try req.flagParameter("instant")
+        q.zeroTripOnly = try req.flagParameter("zeroTrip")
+        q.onlineOnly = try req.flagParameter("online")
         let hits = d.index.search(q)
         return SearchResult(query: text, count: hits.count,
                             items: hits.map { ItemSummary($0.item, department: d.organizations[$0.item.departmentId]?.name ?? "", hit: $0) })
-    }
-
-    static func flag(_ req: Request, _ name: String) throws -> Bool {
-        guard let raw = req.query[String.self, at: name] else { return false }
-        switch raw {
-        case "true", "1": return true
-        case "false", "0": return false
-        default: throw APIError.invalid(name, "\(name) 应为 true 或 false")
-        }
     }
 
     struct Guide: Content {

@@ -152,8 +152,8 @@ struct RegionController: RouteCollection {
                 return false
             }
         }
-        let lat = try Self.coordinate(req, "lat")
-        let lon = try Self.coordinate(req, "lon")
+        let lat = try req.coordinateParameter("lat")
+        let lon = try req.coordinateParameter("lon")
         if (lat == nil) != (lon == nil) { throw APIError.invalid(lat == nil ? "lat" : "lon", "经纬度须同时提供") }
         var distances: [String: Double] = [:]
         if let lat, let lon {
@@ -162,7 +162,7 @@ struct RegionController: RouteCollection {
             for p in list { distances[p.id] = here.distance(to: p.location) }
             list.sort { distances[$0.id]! < distances[$1.id]! }
         }
-        let limit = try Self.limit(req, default: 500)
+        let limit = try req.limitParameter(default: 500)
         let views = list.prefix(limit).map { PointView($0, distance: distances[$0.id]) }
         return PointList(count: list.count, servicePoints: Array(views))
     }
@@ -171,17 +171,5 @@ struct RegionController: RouteCollection {
         let id = req.parameters.get("id") ?? ""
         guard let p = req.jiujin.directory.pointsById[id] else { throw APIError.notFound("服务站点「\(id)」") }
         return PointView(p, distance: nil)
-    }
-
-    static func coordinate(_ req: Request, _ name: String) throws -> Double? {
-        guard let raw = req.query[String.self, at: name] else { return nil }
-        guard let value = Double(raw), value.isFinite else { throw APIError.invalid(name, "\(name) 应为数字（度）") }
-        return value
-    }
-
-    static func limit(_ req: Request, default value: Int, max: Int = 1000) throws -> Int {
-        guard let raw = req.query[String.self, at: "limit"] else { return value }
-        guard let n = Int(raw), n >= 1, n <= max else { throw APIError.invalid("limit", "limit 应为 1 到 \(max) 的整数") }
-        return n
     }
 }
