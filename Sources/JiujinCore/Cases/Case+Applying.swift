@@ -130,7 +130,7 @@ extension Case {
     /// Open cases decided under a revoked delegation go back to the delegating bureau, so none is left with
     /// an organisation that may no longer decide it; the move is an event of the case.
     public func returned(afterRevoking delegation: Delegation, by staff: Staff, directory: Directory, now: Date) -> CaseChange? {
-        guard delegationId == delegation.id, [.accepted, .needsSupplement, .underReview, .specialProcedure].contains(status) else { return nil }
+        guard delegationId == delegation.id, status.isRunning else { return nil }
         var c = self
         c.decidingOrgId = delegation.fromOrgId
         c.delegationId = nil

@@ -178,7 +178,7 @@ extension Case {
             guard mayWork(at: point, staff: staff) else { throw .notYourPoint(pointName: point.name) }
             return point
         }
-        guard let own = directory.points.first(where: { $0.orgId == staff.org.id && !$0.kind.isShared }) else { throw .pointRequired }
+        guard let own = directory.points.first(where: { $0.isOwn(by: staff.org.id) }) else { throw .pointRequired }
         return own
     }
 

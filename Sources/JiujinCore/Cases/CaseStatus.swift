@@ -44,6 +44,9 @@ public enum CaseStatus: String, Codable, Sendable, CaseIterable {
     /// Whether the promised-time clock applies (the case is accepted and not yet decided).
     public var isRunning: Bool { [.accepted, .underReview, .needsSupplement, .specialProcedure].contains(self) }
 
+    /// Not yet handed over or ended: what lists of work in hand show.
+    public var isOpen: Bool { !isTerminal && self != .delivered }
+
     /// No further transition is possible.
     public var isTerminal: Bool { [.rejectedAtIntake, .closed, .withdrawn].contains(self) }
 }

@@ -67,6 +67,9 @@ public struct ServicePoint: Codable, Hashable, Sendable, Identifiable {
         self.offeredItems = offeredItems
     }
 
+    /// Whether this is the organisation's own centre or station (not a shared point it may also work at).
+    public func isOwn(by orgId: String) -> Bool { self.orgId == orgId && !kind.isShared }
+
     /// The tier the checklist implies, for village stations.
     public var tier: StationTier? {
         guard kind == .villageStation, let checklist else { return nil }

@@ -15,8 +15,8 @@ struct CaseLists {
         self.staff = staff
     }
 
-    static let openStatuses: [String] = [CaseStatus.submitted, .accepted, .needsSupplement, .underReview, .specialProcedure,
-                                         .approved, .refused].map(\.rawValue)
+    static let openStatuses = CaseStatus.allCases.filter(\.isOpen).map(\.rawValue)
+    static let runningStatuses = CaseStatus.allCases.filter(\.isRunning).map(\.rawValue)
 
     /// Every case `StaffScope.sees`: the member's organisation accepted or decides it, or it is in the region they serve.
     func scoped() -> QueryBuilder<CaseModel> {
@@ -37,7 +37,7 @@ struct CaseLists {
     /// An approver's inbox: open cases their organisation decides.
     func inbox(limit: Int = 500) async throws -> [CaseModel] {
         try await CaseModel.query(on: db).filter(\.$decidingOrgId == staff.org.id)
-            .filter(\.$status ~~ [CaseStatus.accepted, .underReview, .specialProcedure, .needsSupplement].map(\.rawValue))
+            .filter(\.$status ~~ Self.runningStatuses)
             .sort(\.$deadline).sort(\.$createdAt).limit(limit).all()
     }
 

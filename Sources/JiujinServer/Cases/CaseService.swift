@@ -79,9 +79,9 @@ struct CaseService {
 
     /// Open cases decided under revoked delegations go back to the delegating bureaus, each with an event.
     func returnCases(decidedUnder revoked: [Delegation], by staff: AuthenticatedStaff) async throws {
-        let open = [CaseStatus.accepted, .needsSupplement, .underReview, .specialProcedure].map(\.rawValue)
         for delegation in revoked {
-            let rows = try await CaseModel.query(on: db).filter(\.$delegationId == delegation.id).filter(\.$status ~~ open).all()
+            let rows = try await CaseModel.query(on: db).filter(\.$delegationId == delegation.id)
+                .filter(\.$status ~~ CaseLists.runningStatuses).all()
             for row in rows {
                 guard let change = try row.domain().returned(afterRevoking: delegation, by: staff.staff, directory: ctx.directory,
                                                              now: ctx.now()) else { continue }

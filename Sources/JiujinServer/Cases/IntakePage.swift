@@ -136,7 +136,7 @@ struct IntakePage: PageContext {
         // partner points) they may work at, if those offer this item.
         let usable = d.points.filter { Case.mayWork(at: $0, staff: staff) && ($0.offeredItems?.contains(item.code) ?? true) }
             .sorted { a, b in
-                let ownA = a.orgId == staff.org.id && !a.kind.isShared, ownB = b.orgId == staff.org.id && !b.kind.isShared
+                let ownA = a.isOwn(by: staff.org.id), ownB = b.isOwn(by: staff.org.id)
                 return ownA != ownB ? ownA : a.id < b.id
             }
         let chosen = values.pointId ?? usable.first?.id

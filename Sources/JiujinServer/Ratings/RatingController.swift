@@ -50,10 +50,8 @@ struct RatingController: RouteCollection {
 
     func list(req: Request) async throws -> [FollowUpView] {
         let staff = try req.requireStaff()
-        var query = FollowUpModel.query(on: req.db)
-        if !staff.seesWholeCounty { query = query.filter(\.$orgId == staff.org.id) }
         let today = req.jiujin.today
-        return try await query.sort(\.$dueOn).limit(500).all().map {
+        return try await RatingService(req).visibleFollowUps(staff: staff).map {
             FollowUpView(id: $0.id!, caseId: $0.caseId, orgId: $0.orgId, status: $0.status, dueOn: $0.dueOn,
                          overdue: $0.domain?.isOverdue(today: today) ?? false, outcome: $0.outcome, version: $0.version)
         }

@@ -196,9 +196,7 @@ struct RatingPages: RouteCollection {
     }
 
     func renderFollowUps(_ req: Request, staff: AuthenticatedStaff, error: String?, status: HTTPStatus) async throws -> Response {
-        var query = FollowUpModel.query(on: req.db)
-        if !staff.seesWholeCounty { query = query.filter(\.$orgId == staff.org.id) }
-        let rows = try await query.sort(\.$dueOn).limit(500).all()
+        let rows = try await RatingService(req).visibleFollowUps(staff: staff)
         let cases = try await CaseModel.query(on: req.db).filter(\.$id ~~ rows.map(\.caseId)).all()
         let ratings = try await RatingModel.query(on: req.db).filter(\.$id ~~ rows.map(\.ratingId)).all()
         let page = FollowUpsPage(layout: req.layout(title: "差评回访整改", section: "followups"), rows: rows, cases: cases, ratings: ratings,

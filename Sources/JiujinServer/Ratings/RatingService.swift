@@ -130,4 +130,11 @@ struct RatingService {
     func canSee(_ row: FollowUpModel, staff: AuthenticatedStaff) -> Bool {
         staff.seesWholeCounty || staff.org.id == row.orgId
     }
+
+    /// The follow-ups `canSee` allows, soonest due first.
+    func visibleFollowUps(staff: AuthenticatedStaff, limit: Int = 500) async throws -> [FollowUpModel] {
+        var query = FollowUpModel.query(on: db)
+        if !staff.seesWholeCounty { query = query.filter(\.$orgId == staff.org.id) }
+        return try await query.sort(\.$dueOn).limit(limit).all()
+    }
 }
