@@ -15,9 +15,23 @@ struct DelegationController: RouteCollection {
 
     static let managers: Set<ActorRole> = [.administrator, .supervisor]
 
+    /// One entrustment document for several receiving organisations and items.
+    struct CreateBody: Content {
+        var documentNumber: String
+        var toOrgIds: [String]
+        var itemCodes: [String]
+        var canAccept: Bool
+        var canDecide: Bool
+        var validFrom: String
+        var validTo: String?
+    }
+
     func createDelegations(req: Request) async throws -> Response {
         let staff = try req.requireStaff(Self.managers)
-        let created = try await DelegationService(req).create(try req.content.decode(DelegationService.Draft.self), by: staff)
+        let body = try req.content.decode(CreateBody.self)
+        let draft = DelegationService.Draft(documentNumber: body.documentNumber, toOrgIds: body.toOrgIds, itemCodes: body.itemCodes,
+                                            canAccept: body.canAccept, canDecide: body.canDecide, validFrom: body.validFrom, validTo: body.validTo)
+        let created = try await DelegationService(req).create(draft, by: staff)
         let response = Response(status: .created)
         try response.content.encode(created.map { DelegationView($0, orgs: req.jiujin.directory.organizations) })
         return response

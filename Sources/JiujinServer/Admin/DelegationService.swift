@@ -15,7 +15,8 @@ struct DelegationService {
         ctx = req.jiujin
     }
 
-    struct Draft: Content {
+    /// A new entrustment document as typed (dates still text, checked here).
+    struct Draft: Sendable {
         var documentNumber: String
         var toOrgIds: [String]
         var itemCodes: [String]

@@ -16,7 +16,8 @@ struct RatingService {
 
     static let indicators = ["办事指南清晰", "材料精简", "一次办好", "服务态度好", "办理速度快", "等候时间短"]
 
-    struct Input: Content {
+    /// A rating as given.
+    struct Input: Sendable {
         var level: Int
         var channel: String
         var indicators: [String]?
@@ -90,7 +91,8 @@ struct RatingService {
         return (rating, followUp)
     }
 
-    struct FollowUpInput: Content {
+    /// A step of a follow-up as asked for (action and outcome by their codes).
+    struct FollowUpInput: Content, Sendable {
         var action: String
         var outcome: String?
         var newDue: String?
