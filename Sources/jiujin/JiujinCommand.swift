@@ -11,9 +11,8 @@ struct Jiujin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jiujin",
         abstract: "就近办 jiujin: a county's grassroots government services on one catalog, one case file and one seal registry.",
-        discussion: "Settings come from the environment:\n"
-            + ServerOptions.variables.map { "  \($0.name.padding(toLength: 22, withPad: " ", startingAt: 0)) \($0.meaning)" }
-            .joined(separator: "\n"),
+        discussion: "Settings come from the environment, read once at start:\n\n"
+            + ServerOptions.variables.map { "  \($0.name)\n      \($0.meaning)" }.joined(separator: "\n"),
         subcommands: [Serve.self, Migrate.self, VerifyAudit.self],
         defaultSubcommand: Serve.self)
 }

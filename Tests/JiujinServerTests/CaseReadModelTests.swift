@@ -81,3 +81,38 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct ServerOptionsTests {
+    @Test func everySettingIsReadOnceFromTheEnvironment() {
+        let o = ServerOptions.fromEnvironment([
+            "JIUJIN_DATA_DIR": "/srv/jiujin", "JIUJIN_PUBLIC_URL": "https://jiujin.example.gov.cn//", "JIUJIN_FOLLOWUP_DAYS": "7",
+            "JIUJIN_SECURE_COOKIES": "1", "JIUJIN_NOTIFY_WEBHOOK": "http://127.0.0.1:9/hook", "JIUJIN_ENV": "development",
+            "JIUJIN_HOME": "/opt/jiujin", "LOG_LEVEL": "debug",
+        ])
+        if case .sqliteFile(let dir) = o.storage { #expect(dir == "/srv/jiujin") } else { Issue.record("not SQLite") }
+        #expect(o.publicURL == "https://jiujin.example.gov.cn" && o.followUpDays == 7 && o.secureCookies)
+        #expect(o.notifyWebhook == "http://127.0.0.1:9/hook" && o.environmentName == "development" && o.home == "/opt/jiujin")
+        #expect(o.logLevel == "debug" && o.sealKey == nil)
+        let defaults = ServerOptions.fromEnvironment(["JIUJIN_FOLLOWUP_DAYS": "90", "JIUJIN_SECURE_COOKIES": "yes", "DATABASE_URL": "postgres://x@db/j"])
+        #expect(defaults.followUpDays == 5 && !defaults.secureCookies && defaults.environmentName == "production")
+        if case .postgres(let url, _) = defaults.storage { #expect(url == "postgres://x@db/j") } else { Issue.record("not PostgreSQL") }
+        #expect(Set(ServerOptions.variables.map(\.name)).isSuperset(of: ["JIUJIN_DATA_DIR", "JIUJIN_SEAL_KEY", "JIUJIN_ENV", "DATABASE_URL"]))
+    }
+}
+
+@Suite struct TextLimitTests {
+    @Test func overlongCommentsAndReasonsAreRefusedAndChangeNothing() async throws {
+        try await withJiujin { _, c in
+            let agent = try await c.login("dl-100201")
+            let long = String(repeating: "长", count: 501)
+            let intake = try await c.send(.POST, "/api/v1/cases", token: agent, json: TestClient.intake("SCJ0701", extra: ["comment": long]))
+            #expect(intake.status == .unprocessableEntity && intake.string("field") == "comment")
+            #expect(try await c.counts().cases == 0)
+            let id = try #require(try await c.send(.POST, "/api/v1/cases", token: agent, json: TestClient.intake("SCJ0701")).string("id"))
+            let withdraw = try await c.send(.POST, "/api/v1/cases/\(id)/actions", token: agent, json: ["action": "withdraw", "reason": long])
+            #expect(withdraw.status == .unprocessableEntity && withdraw.string("field") == "reason")
+            let after = try await c.send(.GET, "/api/v1/cases/\(id)", token: agent)
+            #expect(after.string("status") == "accepted" && after.list("events").count == 1)
+        }
+    }
+}
