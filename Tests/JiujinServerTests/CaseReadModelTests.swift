@@ -116,3 +116,33 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct ProxyRecordTests {
+    @Test func everyFeedbackIsKeptAndTheStepIsOneEventOfTheChain() async throws {
+        try await withJiujin { app, c in
+            let agent = try await c.login("dl-100201")
+            let body = TestClient.intake("SCJ0701", extra: ["authorization": ["scope": "代为申请、补正材料", "signedOn": "2026-11-20",
+                                                                              "validUntil": "2027-01-20"]])
+            let id = try #require(try await c.send(.POST, "/api/v1/cases", token: agent, json: body).string("id"))
+            let web = WebClient(app: app)
+            _ = try await web.signIn("dl-100201")
+            for text in ["已电话告知材料已受理", "已告知审批进度"] {
+                _ = try await web.get("/cases/\(id)")
+                #expect(try await web.post("/cases/\(id)/feedback", [("channel", "电话"), ("text", text)]).status == .seeOther)
+            }
+            _ = try await web.get("/cases/\(id)")
+            #expect(try await web.post("/cases/\(id)/proxy-step", [("step", "coordinate")]).status == .seeOther)
+            #expect(try await CaseFeedbackModel.query(on: app.db).count() == 2)
+            let detail = try await c.send(.GET, "/api/v1/cases/\(id)", token: agent)
+            let steps = detail.list("events").filter { $0["action"] as? String == "record_proxy_step" }
+            #expect(steps.compactMap { ($0["details"] as? [String: String])?["step"] } == ["follow_up", "coordinate"])
+            #expect(detail.int("version") == 3)
+            // Another village's agent may not write in this record.
+            let other = WebClient(app: app)
+            _ = try await other.signIn("dl-100202")
+            _ = try await other.get("/window")
+            #expect(try await other.post("/cases/\(id)/proxy-step", [("step", "coordinate")]).status == .notFound)
+            #expect(try await AuditVerifier.verify(app.db).firstProblem == nil)
+        }
+    }
+}

@@ -49,7 +49,8 @@ import VaporTesting
                         names: ["u-dl-100201": "王代办", "u-sp-100": "李审批"],
                         certificates: [.init(id: "JJ23456789AB", type: "营业执照", issued: "2026-11-20", orgId: "town-100", revoked: false)],
                         feedback: [.init(at: Date(), channel: "电话", text: "已告知", staffId: "u-dl-100201")],
-                        colleagues: demo.staff.filter { $0.orgId == "town-100" && $0.role == .approver }, directory: directory)
+                        colleagues: demo.staff.filter { $0.orgId == "town-100" && $0.role == .approver }, delegationSeal: "审批专用章(03)",
+                        directory: directory)
     }
 
     static func fixtures() throws -> [any PageContext] {
@@ -74,7 +75,7 @@ import VaporTesting
                        error: ("身份证号码校验位错误", "applicant.idNumber"), held: ["居民身份证"], directory: directory,
                        delegations: delegations, today: today),
             CasesPage(layout: layout(agent), heading: "办件列表", rows: [row], empty: "暂无办件。"),
-            CasePage(view: v, staff: agent, layout: layout(agent), delegationSeal: "审批专用章(03)", error: "请填写理由"),
+            CasePage(view: v, staff: agent, layout: layout(agent), error: "请填写理由"),
             try ReceiptPage(view: v, today: today, followURL: "http://127.0.0.1:8080/r?n=\(v.c.number)&c=qr"),
             NoticePage(view: v, today: today),
             RefusalPage(view: v, today: today),
@@ -86,7 +87,7 @@ import VaporTesting
             SealsPage(layout: layout(staff("jiandu")), seals: [], directory: directory, error: "印章编号已存在"),
             RatePage(layout: layout(nil), number: v.c.number, channel: "qr_receipt", device: false, caseId: nil, itemName: nil, done: false,
                      followUpOpened: false, error: nil),
-            FollowUpsPage(layout: layout(agent), rows: [], cases: [], ratings: [], role: .villageAgent, today: today, error: nil),
+            FollowUpsPage(layout: layout(agent), desk: .init(followUps: [], cases: [], ratings: []), role: .villageAgent, today: today, error: nil),
             VerifyPage(checked: check, county: directory.countyName, status: .authentic, pasted: ""),
         ]
     }

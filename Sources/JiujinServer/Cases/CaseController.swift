@@ -2,6 +2,14 @@ import Fluent
 import JiujinCore
 import Vapor
 
+extension Request {
+    /// The case named by the `:id` parameter; a malformed id is a case that does not exist.
+    func caseID() throws -> UUID {
+        guard let raw = parameters.get("id"), let id = UUID(uuidString: raw) else { throw APIError.notFound("办件") }
+        return id
+    }
+}
+
 /// Cases over JSON: intake, online applications, lifecycle actions, lists and detail.
 struct CaseController: RouteCollection {
     func boot(routes: RoutesBuilder) throws {
@@ -65,41 +73,28 @@ struct CaseController: RouteCollection {
 
     func detail(req: Request) async throws -> CaseDetail {
         let staff = try req.requireStaff()
-        let view = try await CaseReader(req).view(try Self.caseID(req), for: staff, parts: .actions)
-        return try await CaseDetail(view, delegationSeal: delegationSeal(of: view.c, req: req))
+        return CaseDetail(try await CaseReader(req).view(try req.caseID(), for: staff, parts: .actions))
     }
 
     /// The unmasked applicant, for staff handling the case; every read is logged.
     func applicant(req: Request) async throws -> ApplicantView {
         let staff = try req.requireStaff([.windowClerk, .villageAgent, .approver, .supervisor])
         let purpose = String((req.query[String.self, at: "purpose"] ?? "办件处理").prefix(100))
-        let view = try await CaseReader(req).view(try Self.caseID(req), for: staff, revealPurpose: purpose, parts: [])
+        let view = try await CaseReader(req).view(try req.caseID(), for: staff, revealPurpose: purpose, parts: [])
         return ApplicantView(view.applicant)
     }
 
     func act(req: Request) async throws -> CaseDetail {
         let staff = try req.requireStaff()
-        let id = try Self.caseID(req)
+        let id = try req.caseID()
         let body = try req.content.decode(ActionRequest.self)
         let command = try body.command()
         let c = try await CaseService(req).act(on: id, command, comment: body.comment, expectedVersion: body.expectedVersion, by: staff)
         return try await detail(of: c, req: req, staff: staff)
     }
 
-    static func caseID(_ req: Request) throws -> UUID {
-        guard let raw = req.parameters.get("id"), let id = UUID(uuidString: raw) else { throw APIError.notFound("办件") }
-        return id
-    }
-
     func detail(of c: Case, req: Request, staff: AuthenticatedStaff) async throws -> CaseDetail {
-        let view = try await CaseReader(req).view(of: c, for: staff, parts: .actions)
-        return CaseDetail(view, delegationSeal: try await delegationSeal(of: c, req: req))
-    }
-
-    /// The seal entrusted with the delegation the case is decided under.
-    func delegationSeal(of c: Case, req: Request) async throws -> String? {
-        guard let id = c.delegationId else { return nil }
-        return try await DelegationModel.find(id, on: req.db)?.sealNumber
+        CaseDetail(try await CaseReader(req).view(of: c, for: staff, parts: .actions))
     }
 
     func created<T: Content>(_ body: T) async throws -> Response {

@@ -194,8 +194,7 @@ struct CaseDetail: Content {
     var availableActions: [String]
     var events: [EventView]
 
-    /// `delegationSeal`: the seal entrusted with the case's delegation, if it was decided under one.
-    init(_ v: CaseView, delegationSeal: String?) {
+    init(_ v: CaseView) {
         let c = v.c
         id = c.id
         number = c.number
@@ -211,7 +210,7 @@ struct CaseDetail: Content {
         decidingOrgId = c.decidingOrgId
         decidingOrgName = c.decidingOrgId.flatMap { v.directory.organizations[$0]?.name }
         delegationId = c.delegationId
-        sealNumber = delegationSeal
+        sealNumber = v.delegationSeal
         status = c.status.rawValue
         statusLabel = c.status.label
         stage = v.item.flatMap(c.stage(of:))

@@ -112,11 +112,11 @@ struct CasePage: PageContext {
 
     static let primaryActions: Set<CaseAction> = [.accept, .approve, .startReview, .passStage, .deliver, .supplement]
 
-    init(view v: CaseView, staff: Staff, layout: LayoutContext, delegationSeal: String?, error: String?) {
+    init(view v: CaseView, staff: Staff, layout: LayoutContext, error: String?) {
         let c = v.c
         let d = v.directory
         self.layout = layout
-        self.c = CaseDetail(v, delegationSeal: delegationSeal)
+        self.c = CaseDetail(v)
         applicantRevealed = v.revealed
         applicant = ApplicantView(v.applicant)
         pointName = v.point?.name

@@ -45,21 +45,20 @@ struct CasePages: RouteCollection {
 
     func show(req: Request) async throws -> Response {
         let staff = try req.pageStaff()
-        return try await renderCase(req, staff: staff, id: try CaseController.caseID(req), revealPurpose: nil, error: nil, status: .ok)
+        return try await renderCase(req, staff: staff, id: try req.caseID(), revealPurpose: nil, error: nil, status: .ok)
     }
 
     func reveal(req: Request) async throws -> Response {
         let staff = try req.pageStaff([.windowClerk, .villageAgent, .approver, .supervisor])
-        return try await renderCase(req, staff: staff, id: try CaseController.caseID(req), revealPurpose: "工作台查看申请人完整信息",
+        return try await renderCase(req, staff: staff, id: try req.caseID(), revealPurpose: "工作台查看申请人完整信息",
                                     error: nil, status: .ok)
     }
 
     func renderCase(_ req: Request, staff: AuthenticatedStaff, id: UUID, revealPurpose: String?, error: String?,
                     status: HTTPStatus) async throws -> Response {
         let view = try await CaseReader(req).view(id, for: staff, revealPurpose: revealPurpose)
-        let seal = try await CaseController().delegationSeal(of: view.c, req: req)
         let page = CasePage(view: view, staff: staff.staff, layout: req.layout(title: "办件 \(view.c.number)", section: "cases"),
-                            delegationSeal: seal, error: error)
+                            error: error)
         return try await req.render(page, status: status)
     }
 
@@ -89,7 +88,7 @@ struct CasePages: RouteCollection {
 
     func act(req: Request) async throws -> Response {
         let staff = try req.pageStaff()
-        let id = try CaseController.caseID(req)
+        let id = try req.caseID()
         let body = try req.content.decode(ActionFormValues.self).request
         do {
             _ = try await CaseService(req).act(on: id, try body.command(), comment: body.comment, expectedVersion: body.expectedVersion,
@@ -112,7 +111,7 @@ struct CasePages: RouteCollection {
     /// The agent's log of what the resident was told (跟踪反馈); the first entry marks that step done.
     func feedback(req: Request) async throws -> Response {
         let staff = try req.pageStaff([.villageAgent, .windowClerk])
-        let id = try CaseController.caseID(req)
+        let id = try req.caseID()
         let form = try req.content.decode(FeedbackForm.self)
         guard Self.feedbackChannels.contains(form.channel), let text = form.text.trimmed.nonEmpty, text.count <= 500 else {
             _ = try await CaseService(req).visibleCase(id, staff: staff)
@@ -129,7 +128,7 @@ struct CasePages: RouteCollection {
 
     func proxyStep(req: Request) async throws -> Response {
         let staff = try req.pageStaff([.villageAgent])
-        let id = try CaseController.caseID(req)
+        let id = try req.caseID()
         guard let step = ProxyStep(rawValue: try req.content.decode(StepForm.self).step) else { throw CaseError.proxyStepNotManual }
         _ = try await CaseService(req).act(on: id, .recordProxyStep(step), comment: nil, expectedVersion: nil, by: staff)
         return req.redirect(to: "/cases/\(id.uuidString)?done=step")

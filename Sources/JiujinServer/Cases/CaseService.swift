@@ -74,6 +74,11 @@ struct CaseService {
         }
         let change = try current.applying(.recordProxyStep(.followUp), comment: nil, by: staff.staff,
                                           facts: try await facts(for: try ctx.directory.item(current.itemCode)))
+        guard !change.events.isEmpty else {
+            // The step was recorded by an earlier entry; this one is only logged.
+            try await ctx.write(db) { tx in try await entry.create(on: tx) }
+            return
+        }
         try await commit(change, item: nil, isNew: false) { tx in try await entry.create(on: tx) }
     }
 

@@ -20,6 +20,8 @@ struct CaseView: Sendable {
     var feedback: [FeedbackEntry]
     /// Approvers the case may be handed to, when a hand-over is among the actions.
     var colleagues: [StaffMember]
+    /// The seal entrusted with the delegation the case is decided under, if any.
+    var delegationSeal: String?
     var directory: Directory
 
     struct ClockState: Sendable {
@@ -51,6 +53,13 @@ struct CaseView: Sendable {
     var delegationDocument: String? { events.last { $0.details["delegation"] != nil }?.details["delegation"] }
     func name(of staffId: String?) -> String? { staffId.flatMap { names[$0] } }
     func did(_ action: CaseAction) -> Bool { events.contains { $0.action == action } }
+}
+
+extension Optional {
+    func asyncMap<U>(_ transform: (Wrapped) async throws -> U?) async rethrows -> U? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
 }
 
 /// Builds `CaseView`s: one place decides what a member of staff sees of a case.
@@ -119,7 +128,9 @@ struct CaseReader {
         }
         return CaseView(c: c, item: item, events: events, applicant: revealed ? c.applicant : c.applicant.masked, revealed: revealed,
                         actions: actions, clock: try clockState(of: c), names: names, certificates: certificates, feedback: feedback,
-                        colleagues: colleagues, directory: d)
+                        colleagues: colleagues,
+                        delegationSeal: try await c.delegationId.asyncMap { try await DelegationModel.find($0, on: db)?.sealNumber },
+                        directory: d)
     }
 
     /// The clock as of today: the deadline with its warnings, and for open cases the light and the days left.

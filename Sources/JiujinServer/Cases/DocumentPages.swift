@@ -161,7 +161,7 @@ struct DocumentPages: RouteCollection {
 
     func view(_ req: Request) async throws -> CaseView {
         let staff = try req.pageStaff()
-        return try await CaseReader(req).view(try CaseController.caseID(req), for: staff, parts: .names)
+        return try await CaseReader(req).view(try req.caseID(), for: staff, parts: .names)
     }
 
     func receipt(req: Request) async throws -> Response {

@@ -66,11 +66,10 @@ struct FollowUpsPage: PageContext {
     var outcomes: [LevelChoice]
     var error: String?
 
-    init(layout: LayoutContext, rows: [FollowUpModel], cases: [CaseModel], ratings: [RatingModel], role: ActorRole, today: LocalDate,
-         error: String?) {
-        let cases = Dictionary(cases.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let ratings = Dictionary(ratings.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        self.rows = rows.map { r in
+    init(layout: LayoutContext, desk: RatingService.Desk, role: ActorRole, today: LocalDate, error: String?) {
+        let cases = Dictionary(desk.cases.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let ratings = Dictionary(desk.ratings.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        rows = desk.followUps.map { r in
             let f = r.domain
             let s = f?.status ?? .open
             let rating = ratings[r.ratingId]
@@ -149,16 +148,13 @@ struct RatingPages: RouteCollection {
     }
 
     /// The case the device rates: one the member sees.
-    func ratedCase(_ req: Request, staff: AuthenticatedStaff) async throws -> CaseModel {
-        let id = try CaseController.caseID(req)
-        _ = try await CaseService(req).visibleCase(id, staff: staff)
-        guard let model = try await CaseModel.find(id, on: req.db) else { throw APIError.notFound("办件") }
-        return model
+    func ratedCase(_ req: Request, staff: AuthenticatedStaff) async throws -> Case {
+        try await CaseService(req).visibleCase(try req.caseID(), staff: staff)
     }
 
-    func renderDevice(_ req: Request, model: CaseModel, error: String?, done: Bool, followUp: Bool, status: HTTPStatus) async throws -> Response {
+    func renderDevice(_ req: Request, model: Case, error: String?, done: Bool, followUp: Bool, status: HTTPStatus) async throws -> Response {
         let page = RatePage(layout: req.layout(title: "请您评价", section: "rate"), number: model.number,
-                            channel: RatingChannel.windowDevice.rawValue, device: true, caseId: model.id?.uuidString,
+                            channel: RatingChannel.windowDevice.rawValue, device: true, caseId: model.id.uuidString,
                             itemName: model.itemName, done: done, followUpOpened: followUp, error: error)
         return try await req.render(page, status: status)
     }
@@ -196,11 +192,9 @@ struct RatingPages: RouteCollection {
     }
 
     func renderFollowUps(_ req: Request, staff: AuthenticatedStaff, error: String?, status: HTTPStatus) async throws -> Response {
-        let rows = try await RatingService(req).visibleFollowUps(staff: staff)
-        let cases = try await CaseModel.query(on: req.db).filter(\.$id ~~ rows.map(\.caseId)).all()
-        let ratings = try await RatingModel.query(on: req.db).filter(\.$id ~~ rows.map(\.ratingId)).all()
-        let page = FollowUpsPage(layout: req.layout(title: "差评回访整改", section: "followups"), rows: rows, cases: cases, ratings: ratings,
-                                 role: staff.role, today: req.jiujin.today, error: error)
+        let page = FollowUpsPage(layout: req.layout(title: "差评回访整改", section: "followups"),
+                                 desk: try await RatingService(req).desk(staff: staff), role: staff.role, today: req.jiujin.today,
+                                 error: error)
         return try await req.render(page, status: status)
     }
 

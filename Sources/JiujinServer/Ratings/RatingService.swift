@@ -25,7 +25,7 @@ struct RatingService {
     }
 
     /// The case a resident names by its number, proven by the last four digits of the applicant's phone.
-    func caseForResident(number: String, phoneLast4: String) async throws -> CaseModel {
+    func caseForResident(number: String, phoneLast4: String) async throws -> Case {
         let n = number.trimmed
         guard CaseNumber(n) != nil else { throw APIError.invalid("number", "办件编号格式不正确（如 990101-20261120-000001）") }
         guard phoneLast4.count == 4, phoneLast4.allSatisfy({ $0.isASCII && $0.isNumber }) else {
@@ -34,10 +34,10 @@ struct RatingService {
         guard let model = try await CaseModel.query(on: db).filter(\.$number == n).first(), model.applicantPhone.hasSuffix(phoneLast4) else {
             throw APIError(.notFound, "not_found", "办件编号与手机号码后4位不匹配")
         }
-        return model
+        return try model.domain()
     }
 
-    func rate(_ model: CaseModel, _ input: Input) async throws -> (RatingModel, FollowUpModel?) {
+    func rate(_ c: Case, _ input: Input) async throws -> (RatingModel, FollowUpModel?) {
         guard let level = RatingLevel(rawValue: input.level) else { throw APIError.invalid("level", "请选择评价等级（1 非常不满意 … 5 非常满意）") }
         guard let channel = RatingChannel(rawValue: input.channel) else { throw APIError.invalid("channel", "评价渠道无效") }
         let indicators = input.indicators ?? []
@@ -46,8 +46,8 @@ struct RatingService {
         }
         let text = input.text?.trimmed.nonEmpty
         guard (text?.count ?? 0) <= 500 else { throw APIError.invalid("text", "评价内容不超过500字") }
-        let status = CaseStatus(rawValue: model.status) ?? .submitted
-        let taken = try await RatingModel.query(on: db).filter(\.$caseId == model.id!).all()
+        let status = c.status
+        let taken = try await RatingModel.query(on: db).filter(\.$caseId == c.id).all()
         var firstFollowUp: FollowUpStatus?
         if let first = taken.first(where: { $0.round == 1 }) {
             firstFollowUp = try await FollowUpModel.query(on: db).filter(\.$ratingId == first.id!).first()
@@ -56,7 +56,7 @@ struct RatingService {
         let round = try RatingRules.nextRound(status: status, roundsTaken: Set(taken.map(\.round)), firstFollowUp: firstFollowUp)
         let rating = RatingModel()
         rating.id = UUID()
-        rating.caseId = model.id!
+        rating.caseId = c.id
         rating.round = round
         rating.level = level.rawValue
         rating.channel = channel.rawValue
@@ -69,8 +69,8 @@ struct RatingService {
             let row = FollowUpModel()
             row.id = UUID()
             row.ratingId = rating.id!
-            row.caseId = model.id!
-            row.orgId = model.decidingOrgId ?? model.acceptingOrgId ?? ""
+            row.caseId = c.id
+            row.orgId = c.decidingOrgId ?? c.acceptingOrgId ?? ""
             row.status = f.status.rawValue
             row.openedOn = f.openedOn.description
             row.dueOn = f.dueOn.description
@@ -138,5 +138,18 @@ struct RatingService {
         var query = FollowUpModel.query(on: db)
         if !staff.seesWholeCounty { query = query.filter(\.$orgId == staff.org.id) }
         return try await query.sort(\.$dueOn).limit(limit).all()
+    }
+
+    /// What the follow-up desk shows a member: their follow-ups with the cases and ratings they concern.
+    struct Desk: Sendable {
+        var followUps: [FollowUpModel]
+        var cases: [CaseModel]
+        var ratings: [RatingModel]
+    }
+
+    func desk(staff: AuthenticatedStaff) async throws -> Desk {
+        let rows = try await visibleFollowUps(staff: staff)
+        return Desk(followUps: rows, cases: try await CaseModel.query(on: db).filter(\.$id ~~ rows.map(\.caseId)).all(),
+                    ratings: try await RatingModel.query(on: db).filter(\.$id ~~ rows.map(\.ratingId)).all())
     }
 }
