@@ -10,10 +10,12 @@ struct DelegationService {
     let db: Database
     let ctx: JiujinContext
 
-    init(_ req: Request) {
-        db = req.db
-        ctx = req.jiujin
+    init(db: Database, ctx: JiujinContext) {
+        self.db = db
+        self.ctx = ctx
     }
+
+    init(_ req: Request) { self.init(db: req.db, ctx: req.jiujin) }
 
     /// A new entrustment document as typed (dates still text, checked here).
     struct Draft: Sendable {

@@ -9,10 +9,12 @@ struct RatingService {
     let db: Database
     let ctx: JiujinContext
 
-    init(_ req: Request) {
-        db = req.db
-        ctx = req.jiujin
+    init(db: Database, ctx: JiujinContext) {
+        self.db = db
+        self.ctx = ctx
     }
+
+    init(_ req: Request) { self.init(db: req.db, ctx: req.jiujin) }
 
     static let indicators = ["办事指南清晰", "材料精简", "一次办好", "服务态度好", "办理速度快", "等候时间短"]
 
