@@ -312,6 +312,8 @@ import VaporTesting
             #expect(!detail.text.contains("11010519491231002X") && !detail.text.contains("13812345678"))
             let full = try await c.send(.GET, "/api/v1/cases/\(id)/applicant?purpose=核对身份", token: agent)
             #expect(full.string("idNumber") == "11010519491231002X")
+            // The read is buffered and written with the next batch (at most a second later; flushed here at once).
+            try await app.jiujin.records.flush(app.db)
             #expect(try await DataAccessLogModel.query(on: app.db).count() == 1)
         }
     }

@@ -37,6 +37,7 @@ import VaporTesting
             #expect(OfflineVerifier.verify(CertificateToken(id: token.id, payload: changed, signature: token.signature), publicKeys: published,
                                            today: LocalDate("2026-11-20")!) != .authentic(try JSONDecoder().decode(CertificatePayload.self, from: Data(token.payload))))
             #expect(try await c.send(.GET, "/api/v1/certificates/JJNOSUCHCERT").string("status") == "unknown")
+            try await app.jiujin.records.flush(app.db)
             #expect(try await CertificateVerificationModel.query(on: app.db).count() == 3)
         }
     }

@@ -11,7 +11,8 @@ let testNow = Date(timeIntervalSince1970: 1_795_140_000)
 
 /// Builds an app on its own database (a fresh in-memory SQLite, or its own
 /// schema on the PostgreSQL of TEST_DATABASE_URL), runs the body, shuts down.
-func withJiujin(demo: Bool = true, _ body: (Application, TestClient) async throws -> Void) async throws {
+func withJiujin(demo: Bool = true, tune: (inout ServerOptions) -> Void = { _ in },
+                _ body: (Application, TestClient) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
     var schema: String?
     do {
@@ -22,7 +23,9 @@ func withJiujin(demo: Bool = true, _ body: (Application, TestClient) async throw
         } else {
             storage = .sqliteMemory
         }
-        try await configure(app, options: ServerOptions(storage: storage, loadDemo: demo, fixedNow: testNow, backgroundJobs: false))
+        var options = ServerOptions(storage: storage, loadDemo: demo, fixedNow: testNow, backgroundJobs: false)
+        tune(&options)
+        try await configure(app, options: options)
         try await body(app, TestClient(app: app))
     } catch {
         await dropSchema(app, schema)
@@ -31,6 +34,28 @@ func withJiujin(demo: Bool = true, _ body: (Application, TestClient) async throw
     }
     await dropSchema(app, schema)
     try await app.asyncShutdown()
+}
+
+/// Two jiujin processes on one PostgreSQL database (TEST_DATABASE_URL): separate apps, separate snapshots and
+/// pools, one schema. Without PostgreSQL the body is not run (SQLite has one process per file).
+func withTwoJiujinsOnPostgres(_ body: (TestClient, TestClient) async throws -> Void) async throws {
+    guard let url = Environment.get("TEST_DATABASE_URL"), !url.isEmpty else { return }
+    let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+    let first = try await Application.make(.testing)
+    let second = try await Application.make(.testing)
+    do {
+        try await configure(first, options: ServerOptions(storage: .postgres(url: url, schema: schema), fixedNow: testNow, backgroundJobs: false))
+        try await configure(second, options: ServerOptions(storage: .postgres(url: url, schema: schema), fixedNow: testNow, backgroundJobs: false))
+        try await body(TestClient(app: first), TestClient(app: second))
+    } catch {
+        try? await second.asyncShutdown()
+        await dropSchema(first, schema)
+        try? await first.asyncShutdown()
+        throw error
+    }
+    try await second.asyncShutdown()
+    await dropSchema(first, schema)
+    try await first.asyncShutdown()
 }
 
 private func dropSchema(_ app: Application, _ schema: String?) async {

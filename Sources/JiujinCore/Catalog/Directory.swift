@@ -2,10 +2,13 @@ import Foundation
 
 /// An in-memory snapshot of what changes rarely (目录快照): the region tree,
 /// organisations, service points, active seals, the catalog and its search
-/// index. The server rebuilds it from the database at start and after every
-/// change to them. Delegations are not taken from it for authority checks:
-/// those are read fresh, so a revocation stops a town at once.
+/// index, and the delegations not revoked. The server rebuilds it from the
+/// database at start and whenever its `version` falls behind the database's;
+/// a write that relied on it (an authority check) confirms the version inside
+/// its transaction, so a revocation committed before stops a town at once.
 public struct Directory: Sendable {
+    /// The database's directory version this snapshot was read at.
+    public var version: Int
     public var tree: RegionTree
     public var organizations: [String: Organization]
     public var points: [ServicePoint]
@@ -14,12 +17,14 @@ public struct Directory: Sendable {
     /// Active seals by the organisation holding them, lowest number first.
     public var sealsByHolder: [String: [Seal]]
     public var index: CatalogIndex
+    /// Delegations not revoked (some may not have begun or may have ended: see `Delegation.isActive`).
+    public var delegations: [Delegation]
 
     public static let empty = try! Directory(regions: [], organizations: [], points: [], items: [], seals: [], delegations: [])
 
     /// Builds the snapshot; `delegations` (those not revoked) add the levels where an item may be accepted to the search filter.
     public init(regions: [Region], organizations: [Organization], points: [ServicePoint], items: [ServiceItem], seals: [Seal],
-                delegations: [Delegation]) throws(RegionTreeError) {
+                delegations: [Delegation], version: Int = 0) throws(RegionTreeError) {
         let orgsById = Dictionary(organizations.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var extra: [String: Set<RegionLevel>] = [:]
         for d in delegations where d.revokedOn == nil && d.covers(.accept) {
@@ -27,6 +32,8 @@ public struct Directory: Sendable {
             for code in d.itemCodes { extra[code, default: []].insert(level) }
         }
         tree = try RegionTree(regions)
+        self.version = version
+        self.delegations = delegations.filter { $0.revokedOn == nil }.sorted { $0.id < $1.id }
         self.organizations = orgsById
         self.points = points.sorted { $0.id < $1.id }
         pointsById = Dictionary(points.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })

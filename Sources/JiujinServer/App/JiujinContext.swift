@@ -10,19 +10,25 @@ import Vapor
 public final class JiujinContext: Sendable {
     let options: ServerOptions
     let door: WriteDoor
-    let metrics = ServerMetrics()
+    let metrics: ServerMetrics
     let dispatcher: NotificationDispatcher
+    /// Access and verification records, written in batches.
+    let records: RecordBuffer
     /// Seals the seal keys at rest and keys the licence library's holder hashes.
     let masterKey: SymmetricKey
     private let calendarBox: LockedBox<WorkingDayCalendar>
     private let directoryBox: LockedBox<Directory>
     private let clockOverride: LockedBox<Date?>
 
-    init(options: ServerOptions, serializeWrites: Bool, sender: any NotificationSender, masterKey: SymmetricKey) {
+    /// `writer`: the single write connection's database when writes are grouped (SQLite), nil on PostgreSQL.
+    init(options: ServerOptions, writer: (@Sendable () -> Database)?, sender: any NotificationSender, masterKey: SymmetricKey) {
         self.options = options
         self.masterKey = masterKey
-        door = WriteDoor(serialized: serializeWrites)
+        metrics = ServerMetrics()
+        door = WriteDoor(writer: writer, queueLimit: options.writeQueueLimit, maxBatch: options.writeBatch,
+                         stats: WriteStats(registry: metrics.registry))
         dispatcher = NotificationDispatcher(sender: sender, door: door)
+        records = RecordBuffer(door: door)
         clockOverride = LockedBox(options.fixedNow)
         calendarBox = LockedBox(WorkingDayCalendar())
         directoryBox = LockedBox(.empty)
@@ -40,14 +46,23 @@ public final class JiujinContext: Sendable {
     /// Today in China.
     var today: LocalDate { LocalDate(now(), in: .china) }
 
-    /// Every write goes through here (`WriteDoor`).
-    func write<T: Sendable>(_ db: Database, claiming claim: VersionClaim? = nil,
+    /// Every write goes through here (`WriteDoor`). `directoryAt`: the snapshot version the write's rules relied on.
+    func write<T: Sendable>(_ db: Database, claiming claim: VersionClaim? = nil, directoryAt version: Int? = nil,
                             _ work: @escaping @Sendable (Database) async throws -> T) async throws -> T {
-        try await door.write(db, claiming: claim, work)
+        try await door.write(db, claiming: claim, directoryAt: version, work)
     }
 
     func reloadDirectory(_ db: Database) async throws {
-        directoryBox.value = try await Directory.load(from: db)
+        let fresh = try await Directory.load(from: db)
+        directoryBox.update { current in if fresh.version >= current.version { current = fresh } }
+    }
+
+    /// Reloads the directory and the calendar when the database's directory version moved on (a change made by
+    /// another process, or by hand); one primary-key read when nothing changed.
+    func refreshIfStale(_ db: Database) async throws {
+        guard try await DirectoryVersion.current(on: db) != directory.version else { return }
+        try await reloadDirectory(db)
+        try await reloadCalendar(db)
     }
 
     /// The built-in years, overridden and extended by the years stored in the database.

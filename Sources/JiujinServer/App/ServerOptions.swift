@@ -38,11 +38,17 @@ public struct ServerOptions: Sendable {
     public var environmentName: String
     /// LOG_LEVEL: trace … critical; nil = info.
     public var logLevel: String?
+    /// JIUJIN_WRITE_QUEUE_LIMIT: writes that may wait at once; beyond it a write is refused with 503 at once.
+    public var writeQueueLimit: Int
+    /// JIUJIN_WRITE_BATCH: the most units of work one SQLite transaction commits together.
+    public var writeBatch: Int
+    /// JIUJIN_DB_POOL: PostgreSQL connections per event loop (one event loop per core).
+    public var postgresPool: Int
 
     public init(storage: Storage, loadDemo: Bool = true, fixedNow: Date? = nil, backgroundJobs: Bool = true,
                 dataDirectory: String = "./data", notifyWebhook: String? = nil, secureCookies: Bool = false, sealKey: String? = nil,
                 publicURL: String? = nil, followUpDays: Int = 5, home: String? = nil, environmentName: String = "production",
-                logLevel: String? = nil) {
+                logLevel: String? = nil, writeQueueLimit: Int = 512, writeBatch: Int = 128, postgresPool: Int = 4) {
         self.storage = storage
         self.loadDemo = loadDemo
         self.fixedNow = fixedNow
@@ -56,6 +62,9 @@ public struct ServerOptions: Sendable {
         self.home = home
         self.environmentName = environmentName
         self.logLevel = logLevel
+        self.writeQueueLimit = writeQueueLimit
+        self.writeBatch = writeBatch
+        self.postgresPool = postgresPool
     }
 
     /// The variables jiujin reads, with what they mean (for `--help` and the README).
@@ -70,6 +79,9 @@ public struct ServerOptions: Sendable {
         ("JIUJIN_SEAL_KEY", "master key, 32 bytes in base64, sealing the seal signing keys"),
         ("JIUJIN_PUBLIC_URL", "the address printed in QR codes"),
         ("JIUJIN_FOLLOWUP_DAYS", "working days a bad rating's follow-up gets (default 5)"),
+        ("JIUJIN_WRITE_QUEUE_LIMIT", "writes that may wait at once before new ones get 503 (default 512)"),
+        ("JIUJIN_WRITE_BATCH", "the most writes SQLite commits in one transaction (default 128)"),
+        ("JIUJIN_DB_POOL", "PostgreSQL connections per event loop, one loop per core (default 4)"),
     ]
 
     /// Reads the environment once. DATABASE_URL selects PostgreSQL, otherwise a SQLite file in JIUJIN_DATA_DIR.
@@ -83,6 +95,9 @@ public struct ServerOptions: Sendable {
         return ServerOptions(storage: storage, loadDemo: loadDemo, dataDirectory: dataDirectory, notifyWebhook: value("JIUJIN_NOTIFY_WEBHOOK"),
                              secureCookies: value("JIUJIN_SECURE_COOKIES") == "1", sealKey: value("JIUJIN_SEAL_KEY"), publicURL: publicURL,
                              followUpDays: followUp, home: value("JIUJIN_HOME"), environmentName: value("JIUJIN_ENV") ?? "production",
-                             logLevel: value("LOG_LEVEL"))
+                             logLevel: value("LOG_LEVEL"),
+                             writeQueueLimit: value("JIUJIN_WRITE_QUEUE_LIMIT").flatMap(Int.init).flatMap { (1...100_000).contains($0) ? $0 : nil } ?? 512,
+                             writeBatch: value("JIUJIN_WRITE_BATCH").flatMap(Int.init).flatMap { (1...10_000).contains($0) ? $0 : nil } ?? 128,
+                             postgresPool: value("JIUJIN_DB_POOL").flatMap(Int.init).flatMap { (1...64).contains($0) ? $0 : nil } ?? 4)
     }
 }

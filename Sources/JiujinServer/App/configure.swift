@@ -13,37 +13,47 @@ public func configure(_ app: Application, options: ServerOptions) async throws {
         app.directory = DirectoryConfiguration(workingDirectory: home.hasSuffix("/") ? home : home + "/")
     }
     // SQL is not logged (PostgreSQL: only at trace level): its bound values carry names, ID numbers and phone numbers.
+    // SQLite: readers share a pool; one more connection, on one event loop, is the single writer's (group commit).
+    var writer: (@Sendable () -> Database)?
     switch options.storage {
-    case .sqliteFile(let directory):
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let path = URL(fileURLWithPath: directory).appendingPathComponent("jiujin.sqlite").path
-        app.databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
-    case .sqliteMemory:
-        app.databases.use(.sqlite(.memory, sqlLogLevel: nil), as: .sqlite)
+    case .sqliteFile, .sqliteMemory:
+        let config: SQLiteConfiguration
+        if case .sqliteFile(let directory) = options.storage {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            config = .file(URL(fileURLWithPath: directory).appendingPathComponent("jiujin.sqlite").path)
+        } else {
+            config = .init(storage: .memory(identifier: UUID().uuidString))
+        }
+        app.databases.use(.sqlite(config, sqlLogLevel: nil), as: .sqlite)
+        app.databases.use(.sqlite(config, sqlLogLevel: nil), as: .jiujinWriter, isDefault: false)
+        let loop = app.eventLoopGroup.next()
+        let databases = app.databases
+        let logger = app.logger
+        writer = { databases.database(.jiujinWriter, logger: logger, on: loop)! }
     case .postgres(let url, let schema):
         var config = try SQLPostgresConfiguration(url: url)
         if let schema { config.searchPath = [schema, "public"] }
-        app.databases.use(.postgres(configuration: config, sqlLogLevel: .trace), as: .psql)
+        app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: options.postgresPool, sqlLogLevel: .trace), as: .psql)
         if let schema, let sql = app.db as? SQLDatabase {
             try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
         }
     }
-    let isSQLite: Bool
-    if case .postgres = options.storage { isSQLite = false } else { isSQLite = true }
+    let isSQLite = writer != nil
     let sender: any NotificationSender
     if let hook = options.notifyWebhook {
         sender = WebhookSender(url: URI(string: hook), client: app.client)
     } else {
         sender = LogSender(logger: Logger(label: "jiujin.notifications"))
     }
-    let context = JiujinContext(options: options, serializeWrites: isSQLite, sender: sender,
+    let context = JiujinContext(options: options, writer: writer, sender: sender,
                                 masterKey: try SealKeys.masterKey(options: options, logger: app.logger))
     app.storage[JiujinContextKey.self] = context
 
-    if isSQLite, let sql = app.db as? SQLDatabase {
-        // WAL lets readers go on while one writer writes; FULL syncs every commit so an acknowledged case survives power loss.
+    if isSQLite, let sql = app.db as? SQLDatabase, let write = writer?() as? SQLDatabase {
+        // WAL lets readers go on while the writer writes; FULL syncs every commit, so an acknowledged case survives
+        // power loss (it is also SQLite's compiled default, set here on the write connection to be explicit).
         try await sql.raw("PRAGMA journal_mode=WAL").run()
-        try await sql.raw("PRAGMA synchronous=FULL").run()
+        try await write.raw("PRAGMA synchronous=FULL").run()
     }
     addMigrations(app)
     try await app.autoMigrate()
@@ -69,7 +79,11 @@ public func configure(_ app: Application, options: ServerOptions) async throws {
     app.middleware.use(BearerAuthMiddleware())
     app.routes.defaultMaxBodySize = "1mb"
     try routes(app)
-    if options.backgroundJobs { app.lifecycle.use(NotificationLoop()) }
+    app.lifecycle.use(RecordFlusher())
+    if options.backgroundJobs {
+        app.lifecycle.use(NotificationLoop())
+        app.lifecycle.use(DirectoryWatcher())
+    }
 }
 
 func addMigrations(_ app: Application) {
@@ -82,6 +96,12 @@ func addMigrations(_ app: Application) {
     app.migrations.add(M007_AppendOnlyRecords())
     app.migrations.add(M008_CreateWorkbench())
     app.migrations.add(M009_CreateCertificates())
+    app.migrations.add(M010_DirectoryVersion())
+}
+
+extension DatabaseID {
+    /// The single SQLite write connection.
+    static let jiujinWriter = DatabaseID(string: "jiujin-writer")
 }
 
 /// Registers the migrations and runs them, without starting the server (`jiujin migrate`).

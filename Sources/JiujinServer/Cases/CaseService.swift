@@ -24,20 +24,28 @@ struct CaseService {
 
     /// A case taken in by staff (受理登记).
     func intake(itemCode: String, _ intake: Intake, by staff: AuthenticatedStaff) async throws -> Case {
-        let item = try ctx.directory.item(itemCode)
         let held = try await certificates.libraryTypes(holderNumber: intake.applicant.number)
-        var change = try Case.intake(intake, id: UUID(), by: staff.staff, held: held, facts: try await facts(for: item))
-        change.case.number = try await allocateNumber(region: change.case.region)
-        return try await commit(change, item: item, isNew: true)
+        var number: String?
+        return try await onFreshDirectory {
+            let facts = try await facts(for: try ctx.directory.item(itemCode))
+            var change = try Case.intake(intake, id: UUID(), by: staff.staff, held: held, facts: facts)
+            if number == nil { number = try await allocateNumber(region: change.case.region) }
+            change.case.number = number ?? ""
+            return try await commit(change, facts: facts, isNew: true)
+        }
     }
 
     /// An online application (网上申请), waiting for pre-review.
     func submitOnline(itemCode: String, _ application: OnlineApplication) async throws -> Case {
-        let item = try ctx.directory.item(itemCode)
         let held = try await certificates.libraryTypes(holderNumber: application.applicant.number)
-        var change = try Case.submitOnline(application, id: UUID(), held: held, facts: try await facts(for: item))
-        change.case.number = try await allocateNumber(region: change.case.region)
-        return try await commit(change, item: item, isNew: true)
+        var number: String?
+        return try await onFreshDirectory {
+            let facts = try await facts(for: try ctx.directory.item(itemCode))
+            var change = try Case.submitOnline(application, id: UUID(), held: held, facts: facts)
+            if number == nil { number = try await allocateNumber(region: change.case.region) }
+            change.case.number = number ?? ""
+            return try await commit(change, facts: facts, isNew: true)
+        }
     }
 
     // MARK: moving cases
@@ -46,12 +54,12 @@ struct CaseService {
     func act(on id: UUID, _ command: CaseCommand, comment: String?, expectedVersion: Int?, by staff: AuthenticatedStaff) async throws -> Case {
         let current = try await visibleCase(id, staff: staff)
         if let expectedVersion, expectedVersion != current.version { throw APIError.versionConflict }
-        let item = try ctx.directory.item(current.itemCode)
         var colleagues: [StaffMember] = []
         if case .reassign = command { colleagues = try await approvers(of: current.decidingOrgId) }
-        let change = try current.applying(command, comment: comment, by: staff.staff,
-                                          facts: try await facts(for: item, colleagues: colleagues))
-        return try await commit(change, item: item, isNew: false)
+        return try await onFreshDirectory {
+            let facts = try await facts(for: try ctx.directory.item(current.itemCode), colleagues: colleagues)
+            return try await commit(try current.applying(command, comment: comment, by: staff.staff, facts: facts), facts: facts, isNew: false)
+        }
     }
 
     /// The agent's log of what the resident was told (跟踪反馈); the authorized agent's first entry marks that step.
@@ -72,14 +80,16 @@ struct CaseService {
             try await ctx.write(db) { tx in try await entry.create(on: tx) }
             return
         }
-        let change = try current.applying(.recordProxyStep(.followUp), comment: nil, by: staff.staff,
-                                          facts: try await facts(for: try ctx.directory.item(current.itemCode)))
-        guard !change.events.isEmpty else {
-            // The step was recorded by an earlier entry; this one is only logged.
-            try await ctx.write(db) { tx in try await entry.create(on: tx) }
-            return
+        try await onFreshDirectory {
+            let facts = try await facts(for: try ctx.directory.item(current.itemCode))
+            let change = try current.applying(.recordProxyStep(.followUp), comment: nil, by: staff.staff, facts: facts)
+            guard !change.events.isEmpty else {
+                // The step was recorded by an earlier entry; this one is only logged.
+                try await ctx.write(db) { tx in try await entry.create(on: tx) }
+                return
+            }
+            try await commit(change, facts: facts, isNew: false) { tx in try await entry.create(on: tx) }
         }
-        try await commit(change, item: nil, isNew: false) { tx in try await entry.create(on: tx) }
     }
 
     /// Open cases decided under revoked delegations go back to the delegating bureaus, each with an event.
@@ -90,7 +100,7 @@ struct CaseService {
             for row in rows {
                 guard let change = try row.domain().returned(afterRevoking: delegation, by: staff.staff, directory: ctx.directory,
                                                              now: ctx.now()) else { continue }
-                try await commit(change, item: nil, isNew: false)
+                try await commit(change, facts: nil, isNew: false)
             }
         }
     }
@@ -105,14 +115,22 @@ struct CaseService {
         return c
     }
 
-    /// What the rules need for a change of a case of `item`: delegations read fresh, so a revocation stops a town at once.
+    /// What the rules need for a change of a case of `item`, from the directory snapshot; the write confirms the
+    /// snapshot's version, so a revocation committed before it stops a town at once (`onFreshDirectory`).
     func facts(for item: ServiceItem, colleagues: [StaffMember] = []) async throws -> CaseFacts {
-        CaseFacts(directory: ctx.directory, item: item, delegations: try await activeDelegations(), colleagues: colleagues,
-                  calendar: ctx.calendar, now: ctx.now(), certificateId: CertificateService.newId())
+        let directory = ctx.directory
+        return CaseFacts(directory: directory, item: item, delegations: directory.delegations, colleagues: colleagues,
+                         calendar: ctx.calendar, now: ctx.now(), certificateId: CertificateService.newId())
     }
 
-    func activeDelegations() async throws -> [Delegation] {
-        try await DelegationModel.query(on: db).filter(\.$revokedOn == nil).all().map { try $0.domain() }
+    /// Runs `body` on the snapshot; when its write finds the snapshot stale, reloads it and decides once more.
+    private func onFreshDirectory<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch is DirectoryVersion.Changed {
+            try await ctx.refreshIfStale(db)
+            do { return try await body() } catch is DirectoryVersion.Changed { throw APIError.directoryChanged }
+        }
     }
 
     /// Active approvers of an organisation (the colleagues a case may be handed to).
@@ -126,12 +144,13 @@ struct CaseService {
 
     /// Stores a change in one write: the case (claiming its version unless new), its events, the certificate it
     /// issued and the applicant's messages. The certificate is signed before the write, so the write stays short.
+    /// `facts`: what the rules decided on; the write confirms the directory has not changed since.
     @discardableResult
-    func commit(_ change: CaseChange, item: ServiceItem?, isNew: Bool,
+    func commit(_ change: CaseChange, facts: CaseFacts?, isNew: Bool,
                 also: @escaping @Sendable (Database) async throws -> Void = { _ in }) async throws -> Case {
         guard !change.events.isEmpty else { return change.case }
         var certificate: CertificateModel?
-        if let order = change.certificate, let item {
+        if let order = change.certificate, let item = facts?.item {
             certificate = try await certificates.issue(order, for: change.case, item: item,
                                                        regionPath: ctx.directory.tree.path(of: change.case.region))
         }
@@ -144,7 +163,7 @@ struct CaseService {
         let claim = isNew ? nil : VersionClaim(table: CaseModel.schema, id: stored.id, version: change.case.version)
         let issued = certificate
         let now = ctx.now()
-        try await ctx.write(db, claiming: claim) { tx in
+        try await ctx.write(db, claiming: claim, directoryAt: facts?.directory.version) { tx in
             if isNew {
                 try await row.create(on: tx)
             } else {

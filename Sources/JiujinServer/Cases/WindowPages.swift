@@ -20,10 +20,9 @@ struct WindowPages: RouteCollection {
         let staff = try req.pageStaff(Self.roles)
         let q = String((req.query[String.self, at: "q"] ?? "").prefix(100))
         let d = req.jiujin.directory
-        let delegations = try await CaseService(req).activeDelegations()
         let hits = d.index.search(CatalogQuery(text: q, limit: q.isEmpty ? 30 : 50))
         let page = WindowPage(layout: req.layout(title: staff.role == .villageAgent ? "帮办代办" : "综合受理", section: "window"), q: q,
-                              staff: staff.staff, hits: hits, directory: d, delegations: delegations, today: req.jiujin.today)
+                              staff: staff.staff, hits: hits, directory: d, delegations: d.delegations, today: req.jiujin.today)
         return try await req.render(page)
     }
 
@@ -42,9 +41,10 @@ struct WindowPages: RouteCollection {
 
     func renderForm(_ req: Request, staff: AuthenticatedStaff, item: ServiceItem, values: FormValues, error: APIError?,
                     status: HTTPStatus, held: Set<String>? = nil) async throws -> Response {
+        let d = req.jiujin.directory
         let page = IntakePage(layout: req.layout(title: "受理：\(item.name)", section: "window"), staff: staff.staff, item: item,
-                              values: values, error: error.map { ($0.message, $0.field) }, held: held, directory: req.jiujin.directory,
-                              delegations: try await CaseService(req).activeDelegations(), today: req.jiujin.today)
+                              values: values, error: error.map { ($0.message, $0.field) }, held: held, directory: d,
+                              delegations: d.delegations, today: req.jiujin.today)
         return try await req.render(page, status: status)
     }
 

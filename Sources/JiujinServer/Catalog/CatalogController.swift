@@ -92,8 +92,7 @@ struct CatalogController: RouteCollection {
         let d = req.jiujin.directory
         guard let item = d.items[code] else { throw APIError.notFound("事项「\(code)」") }
         let today = req.jiujin.today
-        let active = try await DelegationModel.query(on: req.db).filter(\.$fromOrgId == item.departmentId).all()
-            .map { try $0.domain() }.filter { $0.itemCodes.contains(code) && $0.isActive(on: today) }
+        let active = d.delegations.filter { $0.fromOrgId == item.departmentId && $0.itemCodes.contains(code) && $0.isActive(on: today) }
         return Guide(item: item, departmentName: d.organizations[item.departmentId]?.name ?? "", typeLabel: item.type.label,
                      onlineDepthLabel: item.onlineDepth.label, fee: item.fee.display,
                      delegations: active.map { DelegationView($0, orgs: d.organizations) })

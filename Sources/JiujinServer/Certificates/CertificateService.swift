@@ -120,7 +120,7 @@ struct CertificateService {
         }
         let record = CertificateVerificationModel(certificateId: String(id.prefix(40)), channel: channel, result: status.rawValue,
                                                   at: ctx.now())
-        try await ctx.write(db) { tx in try await record.create(on: tx) }
+        await ctx.records.append { tx in try await record.create(on: tx) }
         return (status, cert, payload)
     }
 

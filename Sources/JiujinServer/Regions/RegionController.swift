@@ -144,7 +144,7 @@ struct RegionController: RouteCollection {
         if let code = try? req.query.get(String.self, at: "item") {
             guard let item = d.items[code] else { throw APIError.invalid("item", "事项编码「\(code)」不存在", code: "unknown_item") }
             let today = req.jiujin.today
-            let delegations = try await DelegationModel.query(on: req.db).filter(\.$revokedOn == nil).all().map { try $0.domain() }
+            let delegations = d.delegations
             list = list.filter { p in
                 if let offered = p.offeredItems, !offered.contains(item.code) { return false }
                 guard let org = d.organizations[p.orgId] else { return false }

@@ -10,14 +10,17 @@ struct APIError: AbortError, Sendable {
     var code: String
     var message: String
     var field: String?
+    /// Seconds after which a client may try again (503, 429): sent as Retry-After.
+    var retryAfter: Int?
 
     var reason: String { message }
 
-    init(_ status: HTTPResponseStatus, _ code: String, _ message: String, field: String? = nil) {
+    init(_ status: HTTPResponseStatus, _ code: String, _ message: String, field: String? = nil, retryAfter: Int? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.field = field
+        self.retryAfter = retryAfter
     }
 
     static func invalid(_ field: String, _ message: String, code: String = "invalid_field") -> APIError {
@@ -31,6 +34,16 @@ struct APIError: AbortError, Sendable {
     static let unauthenticated = APIError(.unauthorized, "unauthenticated", "请先登录（缺少或无效的访问令牌）")
 
     static func forbidden(_ message: String) -> APIError { APIError(.forbidden, "forbidden", message) }
+
+    /// More writes are waiting than the door lets queue (JIUJIN_WRITE_QUEUE_LIMIT).
+    static let overloaded = APIError(.serviceUnavailable, "overloaded", "系统繁忙，请稍后再试", retryAfter: 1)
+
+    /// The database refused to store a write (disk full, I/O error); nothing of it was stored.
+    static let storageUnavailable = APIError(.serviceUnavailable, "storage_unavailable",
+                                             "暂时无法保存（服务器存储空间不足或磁盘故障），本次提交未生效，请稍后重试", retryAfter: 30)
+
+    /// The directory changed twice while a write relied on it.
+    static let directoryChanged = APIError(.conflict, "directory_changed", "事项或委托刚刚调整，请刷新后重试")
 
     static let versionConflict = APIError(.conflict, "version_conflict", "该办件已被他人处理，请刷新后重试")
 

@@ -1,3 +1,6 @@
+import AsyncKit
+import FluentPostgresDriver
+import FluentSQLiteDriver
 import JiujinCore
 import Vapor
 
@@ -14,10 +17,13 @@ struct JSONErrorMiddleware: AsyncMiddleware {
             let api = Self.map(error)
             if api.status == .internalServerError {
                 request.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+            } else if api.code == APIError.storageUnavailable.code {
+                request.logger.error("write refused by the database: disk full or I/O error", metadata: ["error": "\(String(reflecting: error))"])
             }
             let response = Response(status: api.status)
             try response.content.encode(ErrorBody(error: api.code, message: api.message, field: api.field), as: .json)
             if api.status == .unauthorized { response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer") }
+            if let seconds = api.retryAfter { response.headers.replaceOrAdd(name: .retryAfter, value: String(seconds)) }
             return response
         }
     }
@@ -27,11 +33,32 @@ struct JSONErrorMiddleware: AsyncMiddleware {
         case let e as APIError: return e
         case let e as DecodingError: return decoding(e)
         case let e as any DomainError: return APIError(e)
+        case is DirectoryVersion.Changed: return .directoryChanged
+        case is StorageFailure: return .storageUnavailable
+        case is ConnectionPoolTimeoutError: return .overloaded
+        case let e as SQLiteError where isStorage(e): return .storageUnavailable
+        case let e as PSQLError where isStorage(e): return .storageUnavailable
         case let e as AbortError:
             return APIError(e.status, code(for: e.status), message(for: e.status))
         default:
             return APIError(.internalServerError, "internal_error", "服务器内部错误，请稍后重试；如持续出现请联系管理员")
         }
+    }
+
+    /// The database cannot store anything now (disk full, I/O error, read-only or unopenable file).
+    static func isStorage(_ e: SQLiteError) -> Bool {
+        switch e.reason {
+        case .full, .ioError, .readOnly, .cantOpen, .noMemory: return true
+        default:
+            let name = String(describing: e.reason)
+            return name.hasPrefix("ioError") || name.hasPrefix("readonly") || name.hasPrefix("cantOpen")
+        }
+    }
+
+    /// PostgreSQL's classes 53 (insufficient resources: disk full, out of memory) and 58 (system error: I/O).
+    static func isStorage(_ e: PSQLError) -> Bool {
+        guard let state = e.serverInfo?[.sqlState] else { return false }
+        return state.hasPrefix("53") || state.hasPrefix("58")
     }
 
     static func decoding(_ e: DecodingError) -> APIError {
