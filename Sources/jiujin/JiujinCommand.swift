@@ -13,7 +13,7 @@ struct Jiujin: AsyncParsableCommand {
         abstract: "就近办 jiujin: a county's grassroots government services on one catalog, one case file and one seal registry.",
         discussion: "Settings come from the environment, read once at start:\n\n"
             + ServerOptions.variables.map { "  \($0.name)\n      \($0.meaning)" }.joined(separator: "\n"),
-        subcommands: [Serve.self, Migrate.self, VerifyAudit.self],
+        subcommands: [Serve.self, Migrate.self, VerifyAudit.self, BackupCommand.self, RestoreCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -101,6 +101,60 @@ struct VerifyAudit: AsyncParsableCommand {
         if let problem {
             FileHandle.standardError.write(Data("审计校验失败 / audit chain broken: \(problem)\n".utf8))
             throw ExitCode(2)
+        }
+    }
+}
+
+/// A consistent copy of the SQLite database while jiujin serves (备份).
+struct BackupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Copy the SQLite database to FILE while jiujin serves (备份).",
+        discussion: "The copy is one consistent snapshot, checked and synced before it gets its name. The seal master key "
+            + "(seal-master.key or JIUJIN_SEAL_KEY) is not in it: keep the key apart. PostgreSQL: use pg_dump -Fc.")
+
+    @ArgumentParser.Argument(help: "The backup file to write (must not exist).")
+    var file: String
+
+    func run() async throws {
+        let options = ServerOptions.fromEnvironment(loadDemo: false)
+        let started = Date()
+        do {
+            let report = try await DatabaseBackup.backup(options: options, to: file) { fraction in
+                FileHandle.standardError.write(Data("\r备份中 / backing up \(Int(fraction * 100))%".utf8))
+            }
+            FileHandle.standardError.write(Data("\n".utf8))
+            print("备份完成 / backup written: \(report.path), \(report.bytes) bytes, \(report.cases) 件办件, \(report.events) 条事件, "
+                  + String(format: "%.1f s", Date().timeIntervalSince(started)))
+        } catch let failure as DatabaseBackup.Failure {
+            FileHandle.standardError.write(Data("备份失败 / backup failed: \(failure)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Puts a backup in place of the SQLite database (恢复); the server must be stopped.
+struct RestoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Replace the SQLite database with the backup FILE (恢复); stop jiujin first.",
+        discussion: "The backup is checked first. An existing database is replaced only with --force and is kept beside it "
+            + "as jiujin.sqlite.replaced-<time>. Run jiujin verify-audit afterwards.")
+
+    @ArgumentParser.Argument(help: "The backup file to restore.")
+    var file: String
+
+    @ArgumentParser.Flag(name: .long, help: "Replace an existing database.")
+    var force = false
+
+    func run() async throws {
+        let options = ServerOptions.fromEnvironment(loadDemo: false)
+        do {
+            let report = try await DatabaseBackup.restore(options: options, from: file, force: force)
+            print("恢复完成 / restored: \(report.path), \(report.cases) 件办件, \(report.events) 条事件")
+        } catch let failure as DatabaseBackup.Failure {
+            FileHandle.standardError.write(Data("恢复失败 / restore refused: \(failure)\n".utf8))
+            throw ExitCode(1)
         }
     }
 }

@@ -7,7 +7,8 @@ import SQLKit
 import Vapor
 
 /// Sets up a jiujin application: database, migrations, demo data, middleware and routes.
-public func configure(_ app: Application, options: ServerOptions) async throws {
+/// `serving`: false for the maintenance commands (migrate, verify-audit…), which must not change accounts.
+public func configure(_ app: Application, options: ServerOptions, serving: Bool = true) async throws {
     // Templates and assets live in Resources/Views and Public; JIUJIN_HOME points there when jiujin runs elsewhere.
     if let home = options.home {
         app.directory = DirectoryConfiguration(workingDirectory: home.hasSuffix("/") ? home : home + "/")
@@ -20,6 +21,12 @@ public func configure(_ app: Application, options: ServerOptions) async throws {
         let config: SQLiteConfiguration
         if case .sqliteFile(let directory) = options.storage {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            if serving {
+                guard let lock = DataDirectoryLock(directory: directory) else {
+                    throw Abort(.internalServerError, reason: "another jiujin is serving \(directory); one server per SQLite data directory")
+                }
+                app.storage[DataDirectoryLockKey.self] = lock
+            }
             config = .file(URL(fileURLWithPath: directory).appendingPathComponent("jiujin.sqlite").path)
         } else {
             config = .init(storage: .memory(identifier: UUID().uuidString))
@@ -62,7 +69,7 @@ public func configure(_ app: Application, options: ServerOptions) async throws {
         try await context.reloadDirectory(app.db)
         try await DemoSeeder.seedLibrary(app.db, context: context)
         app.logger.info("demo county loaded (演示数据)")
-    } else if !options.loadDemo {
+    } else if !options.loadDemo && serving {
         let flagged = try await DefaultPasswords.flagForChange(app.db, door: context.door)
         if flagged > 0 { app.logger.notice("accounts on the demo password must change it at next sign-in", metadata: ["count": "\(flagged)"]) }
     }
@@ -99,6 +106,10 @@ func addMigrations(_ app: Application) {
     app.migrations.add(M010_DirectoryVersion())
 }
 
+struct DataDirectoryLockKey: StorageKey {
+    typealias Value = DataDirectoryLock
+}
+
 extension DatabaseID {
     /// The single SQLite write connection.
     static let jiujinWriter = DatabaseID(string: "jiujin-writer")
@@ -108,5 +119,5 @@ extension DatabaseID {
 public func migrate(_ app: Application, options: ServerOptions) async throws {
     var quiet = options
     quiet.loadDemo = false
-    try await configure(app, options: quiet)
+    try await configure(app, options: quiet, serving: false)
 }
