@@ -86,10 +86,17 @@ public func configure(_ app: Application, options: ServerOptions, serving: Bool 
     app.middleware.use(BearerAuthMiddleware())
     app.routes.defaultMaxBodySize = "1mb"
     try routes(app)
-    app.lifecycle.use(RecordFlusher())
+    // Access and verification records are written in batches once a second, and what is left at shutdown.
+    app.lifecycle.use(RepeatingJob("writing buffered records", every: .seconds(1),
+                                   round: { try await $0.jiujin.records.flush($0.db) },
+                                   atShutdown: { try await $0.jiujin.records.flush($0.db) }))
     if options.backgroundJobs {
-        app.lifecycle.use(NotificationLoop())
-        app.lifecycle.use(DirectoryWatcher())
+        // The outbox dispatcher (tests drive it by hand).
+        app.lifecycle.use(RepeatingJob("notification round", every: .seconds(2),
+                                       round: { app in _ = try await app.jiujin.dispatcher.runOnce(db: app.db, now: app.jiujin.now()) }))
+        // Another process (a second jiujin on the same PostgreSQL, an import, hand-made SQL) may change the
+        // directory: reload when its version row moved on. Writes do not depend on this: they confirm the version.
+        app.lifecycle.use(RepeatingJob("directory refresh", every: .seconds(1), round: { try await $0.jiujin.refreshIfStale($0.db) }))
     }
 }
 

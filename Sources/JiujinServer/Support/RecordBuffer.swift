@@ -6,7 +6,7 @@ import Logging
 /// data, which certificate was checked from where. They are append-only logs of
 /// reads, so a page view must not cost an fsync; they are kept in memory and
 /// written through the write door together at most a second later
-/// (`RecordFlusher`). A crash may lose the last second of them — never a case
+/// (a `RepeatingJob` in configure). A crash may lose the last second of them — never a case
 /// write, which always commits before it is acknowledged (docs/architecture.md).
 actor RecordBuffer {
     typealias Insert = @Sendable (Database) async throws -> Void
