@@ -26,8 +26,17 @@ import VaporTesting
         try await withJiujin(demo: false) { _, c in
             let missing = try await c.send(.GET, "/api/v1/nothing-here")
             #expect(missing.status == .notFound && missing.errorCode == "not_found")
+            // A known path asked with a method it does not answer: 405 naming the methods it does.
             let wrongMethod = try await c.send(.DELETE, "/api/v1/items")
-            #expect(wrongMethod.status == .notFound && wrongMethod.string("message") != nil)
+            #expect(wrongMethod.status == .methodNotAllowed && wrongMethod.errorCode == "method_not_allowed")
+            #expect(wrongMethod.headers.first(name: .allow) == "GET, HEAD, OPTIONS")
+            let withParameter = try await c.send(.PUT, "/api/v1/cases/\(UUID())/actions")
+            #expect(withParameter.status == .methodNotAllowed && withParameter.headers.first(name: .allow) == "OPTIONS, POST")
+            let options = try await c.send(.OPTIONS, "/api/v1/delegations")
+            #expect(options.status == .noContent && options.headers.first(name: .allow) == "GET, HEAD, OPTIONS, POST")
+            let page = try await c.send(.PATCH, "/login")
+            #expect(page.status == .methodNotAllowed)
+            #expect(try await c.send(.TRACE, "/api/v1/nothing-here").status == .notFound)
         }
     }
 

@@ -68,6 +68,7 @@ struct Reply {
     var status: HTTPStatus
     var text: String
     var json: Any?
+    var headers = HTTPHeaders()
 
     subscript(_ key: String) -> Any? { (json as? [String: Any])?[key] }
     func string(_ key: String) -> String? { self[key] as? String }
@@ -75,6 +76,7 @@ struct Reply {
     var array: [[String: Any]] { json as? [[String: Any]] ?? [] }
     func list(_ key: String) -> [[String: Any]] { self[key] as? [[String: Any]] ?? [] }
     var errorCode: String? { string("error") }
+    var field: String? { string("field") }
 }
 
 struct TestClient {
@@ -95,7 +97,7 @@ struct TestClient {
         }
         let res = try await app.testing().sendRequest(method, path, headers: headers, body: body)
         let text = String(buffer: res.body)
-        return Reply(status: res.status, text: text, json: try? JSONSerialization.jsonObject(with: Data(text.utf8)))
+        return Reply(status: res.status, text: text, json: try? JSONSerialization.jsonObject(with: Data(text.utf8)), headers: res.headers)
     }
 
     func login(_ username: String, password: String = DemoCounty.demoPassword) async throws -> String {

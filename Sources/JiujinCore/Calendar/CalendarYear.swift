@@ -43,9 +43,12 @@ public struct CalendarYear: Codable, Hashable, Sendable {
     /// Checks that the notice is coherent before it is accepted into a calendar.
     public func validate() throws(CalendarError) {
         guard (2000...2200).contains(year) else { throw .invalidYear(year) }
+        guard holidays.count <= 20 else { throw .invalidHoliday("一年最多20个节假日") }
         let off = offDays
         for h in holidays {
             if h.name.trimmingCharacters(in: .whitespaces).isEmpty { throw .invalidHoliday("节日名称不能为空") }
+            if h.name.count > 20 { throw .invalidHoliday("节日名称不超过20字") }
+            if h.workDays.count > 10 { throw .invalidHoliday("\(h.name)：调休上班日最多10天") }
             if h.offTo < h.offFrom { throw .invalidHoliday("\(h.name)：放假结束日期早于开始日期") }
             if h.offTo.dayNumber - h.offFrom.dayNumber > 14 { throw .invalidHoliday("\(h.name)：连续放假超过15天") }
             for d in [h.offFrom, h.offTo] + h.workDays where d.year != year {

@@ -35,6 +35,7 @@ extension Case {
         case .rejectAtIntake, .refuse, .withdraw:
             c.reason = reason
         case .requestSupplement(let missing, _):
+            guard missing.count <= 50 else { throw ValidationError.field("missingMaterials", "缺少的材料最多列50项") }
             let known = Set(item.materials.map(\.name))
             for (i, m) in missing.enumerated() where !known.contains(m) { throw CaseError.notMaterialOfItem(index: i, name: m) }
             c.reason = reason
@@ -114,7 +115,7 @@ extension Case {
 
     /// The authorized agent records a step they take by hand; a step already recorded keeps its first time.
     func recordingProxyStep(_ step: ProxyStep, by staff: Staff, now: Date) throws -> CaseChange {
-        guard [.coordinate, .followUp].contains(step) else { throw CaseError.proxyStepNotManual }
+        guard step.isManual else { throw CaseError.proxyStepNotManual }
         guard var record = proxy else { throw CaseError.noProxyRecord }
         guard record.authorization.agentId == staff.id else { throw CaseError.notTheAuthorizedAgent }
         guard record.stepsDone[step] == nil else { return CaseChange(case: self, events: []) }

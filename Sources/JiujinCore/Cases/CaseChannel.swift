@@ -30,7 +30,7 @@ public enum CaseChannel: String, Codable, Sendable, CaseIterable {
     /// A channel named by staff at intake; online filing has its own door.
     public static func parseForIntake(_ raw: String) throws(ValidationError) -> CaseChannel {
         guard let c = CaseChannel(rawValue: raw), c != .online else {
-            throw .coded(field: "channel", code: "invalid_channel", message: "受理渠道「\(raw)」无效")
+            throw .coded(field: "channel", code: "invalid_channel", message: "受理渠道「\(TextLimit.echo(raw))」无效")
         }
         return c
     }

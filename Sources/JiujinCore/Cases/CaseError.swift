@@ -68,17 +68,17 @@ public enum CaseError: DomainError, Hashable {
     public var message: String {
         switch self {
         case .notAnAgent: return "只有帮办代办员受理时才填写委托书"
-        case .unknownPoint(let id): return "服务站点「\(id)」不存在"
+        case .unknownPoint(let id): return "服务站点「\(TextLimit.echo(id))」不存在"
         case .notYourPoint(let name): return "您不在「\(name)」工作，不能以该站点受理"
         case .pointRequired: return "请指定受理站点"
         case .pointDoesNotOffer(let point, let item): return "「\(point)」不受理事项「\(item)」"
-        case .invalidRegion(let raw): return "申请人所在地区划代码「\(raw)」无效"
+        case .invalidRegion(let raw): return "申请人所在地区划代码「\(TextLimit.echo(raw))」无效"
         case .regionRequired(let item, let level):
             let where_ = level == .village ? "村（社区）" : "镇（街道）"
             return "事项「\(item)」由\(where_)审批，请填写申请人所在的\(where_)"
         case .materialsMissing(let names): return "材料不齐全，不能受理：缺少\(names.joined(separator: "、"))。请出具一次性告知书。"
         case .nothingMissing: return "一次性告知须列明缺少或不符合要求的材料"
-        case .notMaterialOfItem(_, let name): return "「\(name)」不是该事项的申请材料"
+        case .notMaterialOfItem(_, let name): return "「\(TextLimit.echo(name))」不是该事项的申请材料"
         case .notOnline(let item): return "事项「\(item)」不支持网上申请，请到就近站点办理"
         case .stagesPending(let left): return "尚有审查环节未完成：\(left)"
         case .lastStage(let stage): return "已是最后一个审查环节「\(stage)」，请作出决定"

@@ -44,7 +44,7 @@ public enum Delivery: Hashable, Sendable {
 
     public init(_ draft: DeliveryDraft?, today: LocalDate) throws(ValidationError) {
         guard let d = draft else { throw .coded(field: "delivery", code: "delivery_required", message: "请填写出件方式") }
-        guard let method = DeliveryMethod(rawValue: d.method) else { throw .field("delivery.method", "出件方式「\(d.method)」无效") }
+        guard let method = DeliveryMethod(rawValue: d.method) else { throw .field("delivery.method", "出件方式「\(TextLimit.echo(d.method))」无效") }
         let collector = try TextLimit.optional(d.collectorName, field: "delivery.collectorName", max: 50, what: "领取人姓名")
         switch method {
         case .window:

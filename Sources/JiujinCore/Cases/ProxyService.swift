@@ -25,6 +25,9 @@ public enum ProxyStep: String, Codable, CodingKeyRepresentable, Sendable, CaseIt
         case .rateAndArchive: return "评价归档"
         }
     }
+
+    /// 协调办理 and 跟踪反馈 are marked by the agent; the other four follow from the case itself.
+    public var isManual: Bool { self == .coordinate || self == .followUp }
 }
 
 /// The resident's written authorization of an agent (委托书).
@@ -66,5 +69,26 @@ public struct ProxyRecord: Codable, Hashable, Sendable {
 
     public mutating func mark(_ step: ProxyStep, at date: Date) {
         if stepsDone[step] == nil { stepsDone[step] = Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+    }
+}
+
+/// One entry of the agent's feedback log (跟踪反馈记录): how and what the resident was told.
+public struct ProxyFeedback: Hashable, Sendable {
+    /// The ways an agent reaches a resident.
+    public static let channels = ["电话", "当面", "短信", "微信", "上门"]
+    public static let maxText = 500
+
+    public var channel: String
+    public var text: String
+
+    /// Refuses an unknown channel and empty or overlong text.
+    public static func validated(channel: String, text: String) throws(ValidationError) -> ProxyFeedback {
+        guard channels.contains(channel) else {
+            throw .field("channel", "反馈方式应为\(channels.joined(separator: "、"))之一")
+        }
+        guard let t = try TextLimit.optional(text, field: "text", max: maxText, what: "反馈内容") else {
+            throw .field("text", "请填写反馈内容（\(maxText)字以内）")
+        }
+        return ProxyFeedback(channel: channel, text: t)
     }
 }

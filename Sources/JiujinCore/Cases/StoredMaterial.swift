@@ -38,10 +38,11 @@ public struct StoredMaterial: Codable, Hashable, Sendable {
     public static func checklist(for item: ServiceItem, checks: [MaterialCheck]?, held: Set<String>) throws(ValidationError) -> [StoredMaterial] {
         var provided: [String: MaterialCheck] = [:]
         if let checks {
+            guard checks.count <= 50 else { throw .field("materials", "材料清单最多50项") }
             let known = Set(item.materials.map(\.name))
             for (i, c) in checks.enumerated() {
                 guard known.contains(c.name) else {
-                    throw .coded(field: "materials.\(i).name", code: "unknown_material", message: "「\(c.name)」不是事项「\(item.name)」的申请材料")
+                    throw .coded(field: "materials.\(i).name", code: "unknown_material", message: "「\(TextLimit.echo(c.name))」不是事项「\(item.name)」的申请材料")
                 }
                 provided[c.name] = MaterialCheck(name: c.name, provided: c.provided,
                                                  note: try TextLimit.optional(c.note, field: "materials.\(i).note", max: 200, what: "材料备注"))

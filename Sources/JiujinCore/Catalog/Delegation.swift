@@ -97,8 +97,8 @@ public enum AuthorityError: Error, Hashable, Sendable {
     public var message: String {
         switch self {
         case .notAuthorized(let org, let item, let action):
-            return "\(org) 无权\(action.label)事项「\(item)」（无本级权限，也无有效委托）"
-        case .unknownItem(let code): return "事项 \(code) 不存在"
+            return "\(TextLimit.echo(org)) 无权\(action.label)事项「\(TextLimit.echo(item))」（无本级权限，也无有效委托）"
+        case .unknownItem(let code): return "事项 \(TextLimit.echo(code)) 不存在"
         case .invalidDelegation(let m): return m
         }
     }

@@ -70,7 +70,7 @@ public enum DirectoryError: DomainError, Hashable {
     public var field: String? { "itemCode" }
     public var message: String {
         switch self {
-        case .unknownItem(let code): return "事项编码「\(code)」不存在"
+        case .unknownItem(let code): return "事项编码「\(TextLimit.echo(code))」不存在"
         }
     }
 }

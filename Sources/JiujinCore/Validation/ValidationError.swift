@@ -49,4 +49,9 @@ public enum TextLimit {
         guard t.count <= max else { throw .field(field, "\(what)不超过\(max)字") }
         return t
     }
+
+    /// Input quoted back in a message, clipped so that no error repeats an essay or a payload.
+    public static func echo(_ raw: String, max: Int = 40) -> String {
+        raw.count <= max ? raw : String(raw.prefix(max)) + "…"
+    }
 }

@@ -35,7 +35,10 @@ struct TokenService {
     /// Checks a username and password, counting failures and locking the account after five.
     func authenticate(username: String, password: String) async throws -> AuthenticatedStaff {
         let now = ctx.now()
-        guard !username.isEmpty, username.count <= 64, !password.isEmpty, password.count <= 128,
+        // The limits are public, so refusing an overlong name or password says nothing about any account.
+        guard username.count <= 64 else { throw APIError.invalid("username", "用户名不超过64个字符") }
+        guard password.count <= 128 else { throw APIError.invalid("password", "密码不超过128个字符") }
+        guard !username.isEmpty, !password.isEmpty,
               let user = try await StaffModel.query(on: db).filter(\.$username == username).first(), user.active, let userId = user.id else {
             _ = try? Bcrypt.verify(password, created: Self.dummyHash) // same cost whether or not the user exists
             throw APIError(.unauthorized, "invalid_credentials", "用户名或密码错误")
@@ -80,7 +83,9 @@ struct TokenService {
     /// at least 10 characters with letters and digits, and not the demo password.
     func changePassword(staffId: String, current: String, new: String) async throws {
         guard let user = try await StaffModel.find(staffId, on: db) else { throw APIError.unauthenticated }
-        guard current.count <= 128, try Bcrypt.verify(current, created: user.passwordHash) else {
+        guard current.count <= 128 else { throw APIError.invalid("currentPassword", "密码不超过128个字符") }
+        guard new.count <= 128 else { throw APIError.invalid("newPassword", "新密码不超过128个字符", code: "weak_password") }
+        guard try Bcrypt.verify(current, created: user.passwordHash) else {
             throw APIError.invalid("currentPassword", "当前密码不正确", code: "wrong_password")
         }
         guard new.count >= 10, new.count <= 128, new.contains(where: \.isLetter), new.contains(where: \.isNumber) else {

@@ -69,6 +69,11 @@ struct WebSessionMiddleware: AsyncMiddleware {
 struct CSRFMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
         guard req.method == .POST else { return try await next.respond(to: req) }
+        // Middleware runs before the route collects the body: collect it here (within the route limit, else 413),
+        // or a form larger than the first network read would look empty and be refused.
+        if req.body.data == nil {
+            _ = try await req.body.collect(max: req.application.routes.defaultMaxBodySize.value).get()
+        }
         let sent = (try? req.content.get(String.self, at: "_csrf")) ?? ""
         let expected: String?
         if let session = req.storage[WebSessionKey.self] {

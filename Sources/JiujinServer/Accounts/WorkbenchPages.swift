@@ -54,9 +54,9 @@ struct WebErrorMiddleware: AsyncMiddleware {
             }
             let mapped = JSONErrorMiddleware.map(error)
             if mapped.status == .internalServerError { throw error }
-            let page = ErrorPage(layout: req.layout(title: "无法完成", section: ""), status: Int(mapped.status.code), message: mapped.message)
+            let page = ErrorPage(layout: req.layout(title: "无法完成", section: ""), status: Int(mapped.status.code), message: TextLimit.echo(mapped.message, max: 300))
             let response = try await req.render(page, status: mapped.status)
-            if let seconds = mapped.retryAfter { response.headers.replaceOrAdd(name: .retryAfter, value: String(seconds)) }
+            mapped.addHeaders(to: response)
             return response
         }
     }

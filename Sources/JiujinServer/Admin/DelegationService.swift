@@ -36,13 +36,20 @@ struct DelegationService {
             guard let parsed = LocalDate(raw) else { throw APIError.invalid("validTo", "截止日期格式应为 YYYY-MM-DD") }
             to = parsed
         }
+        guard draft.toOrgIds.count <= 200 else { throw APIError.invalid("toOrgIds", "一份委托书最多委托200个镇村") }
+        guard draft.itemCodes.count <= 500 else { throw APIError.invalid("itemCodes", "一份委托书最多500个事项") }
+        for (i, target) in draft.toOrgIds.enumerated() where d.organizations[target] == nil {
+            throw APIError.invalid("toOrgIds.\(i)", "受委托机构「\(TextLimit.echo(target))」不存在")
+        }
         let targets = Array(Set(draft.toOrgIds)).sorted()
         guard !targets.isEmpty else { throw APIError.invalid("toOrgIds", "请选择受委托的镇（街道）或村（社区）") }
         guard !draft.itemCodes.isEmpty else { throw APIError.invalid("itemCodes", "请选择委托的事项") }
         var byDepartment: [String: [String]] = [:]
+        for (i, code) in draft.itemCodes.enumerated() where d.items[code] == nil {
+            throw APIError.invalid("itemCodes.\(i)", "事项编码「\(TextLimit.echo(code))」不存在", code: "unknown_item")
+        }
         for code in Set(draft.itemCodes) {
-            guard let item = d.items[code] else { throw APIError.invalid("itemCodes", "事项编码「\(code)」不存在", code: "unknown_item") }
-            byDepartment[item.departmentId, default: []].append(code)
+            if let item = d.items[code] { byDepartment[item.departmentId, default: []].append(code) }
         }
         let documentNumber = draft.documentNumber.trimmed
         guard documentNumber.count <= 100 else { throw APIError.invalid("documentNumber", "委托书文号不超过100字") }
@@ -59,7 +66,7 @@ struct DelegationService {
                     throw APIError.invalid("delegation", error.message, code: "invalid_delegation")
                 }
                 if draft.canDecide && delegation.sealNumber == nil {
-                    throw APIError.invalid("toOrgIds", "「\(d.organizations[target]?.name ?? target)」没有可用的审批专用章，委托审批前请先配发印章", code: "no_seal")
+                    throw APIError.invalid("toOrgIds", "「\(d.organizations[target]?.name ?? TextLimit.echo(target))」没有可用的审批专用章，委托审批前请先配发印章", code: "no_seal")
                 }
                 created.append(delegation)
             }

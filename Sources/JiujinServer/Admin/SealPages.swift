@@ -78,7 +78,7 @@ struct SealPages: RouteCollection {
             return try await renderSeals(req, error: "请选择发章部门和持章机构", status: .unprocessableEntity)
         }
         guard try await SealModel.query(on: req.db).filter(\.$number == number).count() == 0 else {
-            return try await renderSeals(req, error: "印章编号「\(number)」已存在", status: .conflict)
+            return try await renderSeals(req, error: "印章编号「\(TextLimit.echo(number))」已存在", status: .conflict)
         }
         let seal = SealModel(id: "seal-\(UUID().uuidString.prefix(8).lowercased())", number: number, name: name,
                              ownerOrgId: form.ownerOrgId, holderOrgId: form.holderOrgId, at: req.jiujin.now())

@@ -82,10 +82,14 @@ public func configure(_ app: Application, options: ServerOptions, serving: Bool 
     app.middleware.use(RequestLogMiddleware(metrics: context.metrics))
     app.middleware.use(JSONErrorMiddleware())
     app.middleware.use(WebErrorMiddleware())
-    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil))
+    app.middleware.use(InputLimitsMiddleware())
+    app.middleware.use(PublicFilesMiddleware(publicDirectory: app.directory.publicDirectory))
     app.middleware.use(BearerAuthMiddleware())
-    app.routes.defaultMaxBodySize = "1mb"
+    app.middleware.use(MethodNotAllowedMiddleware())
+    // Every form and JSON body of jiujin is a few KB; a route that takes files sets its own limit.
+    app.routes.defaultMaxBodySize = "64kb"
     try routes(app)
+    app.storage[AllowedMethods.Key.self] = AllowedMethods(routes: app.routes.all)
     // Access and verification records are written in batches once a second, and what is left at shutdown.
     app.lifecycle.use(RepeatingJob("writing buffered records", every: .seconds(1),
                                    round: { try await $0.jiujin.records.flush($0.db) },

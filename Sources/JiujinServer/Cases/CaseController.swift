@@ -19,6 +19,7 @@ struct CaseController: RouteCollection {
         routes.get("cases", ":id", use: detail)
         routes.get("cases", ":id", "applicant", use: applicant)
         routes.post("cases", ":id", "actions", use: act)
+        routes.post("cases", ":id", "feedback", use: feedback)
     }
 
     func intake(req: Request) async throws -> Response {
@@ -55,11 +56,16 @@ struct CaseController: RouteCollection {
         let lists = CaseLists(req, staff: staff)
         var query = lists.scoped()
         if let raw = req.query[String.self, at: "status"] {
-            guard CaseStatus(rawValue: raw) != nil else { throw APIError.invalid("status", "办件状态「\(raw.prefix(40))」无效") }
+            guard CaseStatus(rawValue: raw) != nil else { throw APIError.invalid("status", "办件状态「\(TextLimit.echo(raw))」无效") }
             query = query.filter(\.$status == raw)
         }
-        if let number = req.query[String.self, at: "number"] { query = query.filter(\.$number == String(number.prefix(40))) }
-        if req.query[String.self, at: "mine"] == "decide" { query = query.filter(\.$decidingOrgId == staff.org.id) }
+        if let number = try TextLimit.optional(req.query[String.self, at: "number"], field: "number", max: 40, what: "办件编号") {
+            query = query.filter(\.$number == number)
+        }
+        if let mine = req.query[String.self, at: "mine"] {
+            guard mine == "decide" else { throw APIError.invalid("mine", "mine 只能为 decide（本机构审批的办件）") }
+            query = query.filter(\.$decidingOrgId == staff.org.id)
+        }
         let limit = try req.limitParameter(default: 100, max: 1000)
         let rows = try await query.sort(\.$deadline).sort(\.$createdAt).limit(limit).all()
         return CaseList(count: rows.count, cases: rows.map { m in
@@ -73,13 +79,16 @@ struct CaseController: RouteCollection {
 
     func detail(req: Request) async throws -> CaseDetail {
         let staff = try req.requireStaff()
-        return CaseDetail(try await CaseReader(req).view(try req.caseID(), for: staff, parts: .actions))
+        return CaseDetail(try await CaseReader(req).view(try req.caseID(), for: staff, parts: Self.detailParts))
     }
+
+    /// What a case's detail carries beyond the case and its events.
+    static let detailParts: CaseReader.Parts = [.actions, .feedback, .names]
 
     /// The unmasked applicant, for staff handling the case; every read is logged.
     func applicant(req: Request) async throws -> ApplicantView {
         let staff = try req.requireStaff([.windowClerk, .villageAgent, .approver, .supervisor])
-        let purpose = String((req.query[String.self, at: "purpose"] ?? "办件处理").prefix(100))
+        let purpose = try TextLimit.optional(req.query[String.self, at: "purpose"], field: "purpose", max: 100, what: "查阅目的") ?? "办件处理"
         let view = try await CaseReader(req).view(try req.caseID(), for: staff, revealPurpose: purpose, parts: [])
         return ApplicantView(view.applicant)
     }
@@ -90,11 +99,29 @@ struct CaseController: RouteCollection {
         let body = try req.content.decode(ActionRequest.self)
         let command = try body.command()
         let c = try await CaseService(req).act(on: id, command, comment: body.comment, expectedVersion: body.expectedVersion, by: staff)
-        return try await detail(of: c, req: req, staff: staff)
+        return try await detail(of: c, req: req, staff: staff, parts: Self.detailParts)
     }
 
-    func detail(of c: Case, req: Request, staff: AuthenticatedStaff) async throws -> CaseDetail {
-        CaseDetail(try await CaseReader(req).view(of: c, for: staff, parts: .actions))
+    struct FeedbackBody: Content {
+        var channel: String
+        var text: String
+    }
+
+    /// The agent's (or clerk's) log of what the resident was told (跟踪反馈); the authorized agent's first entry
+    /// marks that proxy step done. Answers the case with its feedback log.
+    func feedback(req: Request) async throws -> Response {
+        let staff = try req.requireStaff([.villageAgent, .windowClerk])
+        let id = try req.caseID()
+        let service = CaseService(req)
+        _ = try await service.visibleCase(id, staff: staff)
+        let body = try req.content.decode(FeedbackBody.self)
+        try await service.recordFeedback(on: id, try ProxyFeedback.validated(channel: body.channel, text: body.text), by: staff)
+        return try await created(CaseDetail(try await CaseReader(req).view(id, for: staff, parts: Self.detailParts)))
+    }
+
+    /// A case just written: a new case has no feedback yet, so intake skips that read.
+    func detail(of c: Case, req: Request, staff: AuthenticatedStaff, parts: CaseReader.Parts = .actions) async throws -> CaseDetail {
+        CaseDetail(try await CaseReader(req).view(of: c, for: staff, parts: parts))
     }
 
     func created<T: Content>(_ body: T) async throws -> Response {

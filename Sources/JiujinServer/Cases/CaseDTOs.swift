@@ -88,6 +88,8 @@ struct ActionRequest: Content {
     var delivery: DeliveryDraft?
     /// For reassign: the colleague who takes the case over.
     var assigneeId: String?
+    /// For record_proxy_step: coordinate (协调办理) or follow_up (跟踪反馈).
+    var step: String?
 
     /// The command this request names; `submit` has its own door (online applications).
     func command() throws -> CaseCommand {
@@ -106,7 +108,10 @@ struct ActionRequest: Content {
         case .close: return .close
         case .withdraw: return .withdraw(reason: reason)
         case .reassign: return .reassign(assigneeId: assigneeId)
-        case .submit, .recordProxyStep, nil:
+        case .recordProxyStep:
+            guard let raw = step, let step = ProxyStep(rawValue: raw) else { throw CaseError.proxyStepNotManual }
+            return .recordProxyStep(step)
+        case .submit, nil:
             throw APIError.invalid("action", "未知的操作「\(action.prefix(40))」", code: "unknown_action")
         }
     }
@@ -175,7 +180,13 @@ struct CaseDetail: Content {
     var decidingOrgId: String?
     var decidingOrgName: String?
     var delegationId: String?
+    /// The seal that signs for the case: the decision's once decided, before that the one the delegation entrusts.
     var sealNumber: String?
+    /// The seal that actually signed the decision (also when the bureau decides itself); null until decided.
+    var decisionSealNumber: String?
+    var decidedAt: Date?
+    /// The seal entrusted with the delegation the case runs under, if any.
+    var delegationSealNumber: String?
     var status: String
     var statusLabel: String
     var stage: String?
@@ -192,6 +203,10 @@ struct CaseDetail: Content {
     var version: Int
     /// What the member asking may do now; the case page offers exactly these.
     var availableActions: [String]
+    /// The proxy record (帮办代办记录) when an agent files for the resident: the authorization and the six steps.
+    var proxy: ProxyRecordView?
+    /// What the resident was told and how (跟踪反馈记录), oldest first.
+    var feedback: [FeedbackView]
     var events: [EventView]
 
     init(_ v: CaseView) {
@@ -210,7 +225,10 @@ struct CaseDetail: Content {
         decidingOrgId = c.decidingOrgId
         decidingOrgName = c.decidingOrgId.flatMap { v.directory.organizations[$0]?.name }
         delegationId = c.delegationId
-        sealNumber = v.delegationSeal
+        sealNumber = c.sealNumber ?? v.delegationSeal
+        decisionSealNumber = c.sealNumber
+        decidedAt = c.decidedAt
+        delegationSealNumber = v.delegationSeal
         status = c.status.rawValue
         statusLabel = c.status.label
         stage = v.item.flatMap(c.stage(of:))
@@ -226,6 +244,50 @@ struct CaseDetail: Content {
         reason = c.reason
         version = c.version
         availableActions = v.actions.map(\.rawValue)
+        proxy = c.proxy.map(ProxyRecordView.init)
+        feedback = v.feedback.map { FeedbackView(at: $0.at, channel: $0.channel, text: $0.text, staffId: $0.staffId, staffName: v.name(of: $0.staffId)) }
         events = v.events.map(EventView.init)
     }
+}
+
+/// A proxied case's record: the resident's authorization (委托书) and when each of the six steps was done.
+struct ProxyRecordView: Content {
+    struct Authorization: Content {
+        var agentId: String
+        var agentName: String
+        var scope: String
+        var signedOn: String
+        var validUntil: String
+    }
+
+    struct Step: Content {
+        var step: String
+        var label: String
+        var done: Bool
+        var doneAt: Date?
+        /// Whether the agent marks it by hand (协调办理, 跟踪反馈); the others follow from the case.
+        var manual: Bool
+    }
+
+    var authorization: Authorization
+    var steps: [Step]
+
+    init(_ record: ProxyRecord) {
+        let a = record.authorization
+        authorization = Authorization(agentId: a.agentId, agentName: a.agentName, scope: a.scope, signedOn: a.signedOn.description,
+                                      validUntil: a.validUntil.description)
+        steps = ProxyStep.allCases.map { step in
+            let at = record.stepsDone[step].map { Date(timeIntervalSince1970: Double($0) / 1000) }
+            return Step(step: step.rawValue, label: step.label, done: at != nil, doneAt: at, manual: step.isManual)
+        }
+    }
+}
+
+/// One entry of the feedback log.
+struct FeedbackView: Content {
+    var at: Date
+    var channel: String
+    var text: String
+    var staffId: String
+    var staffName: String?
 }

@@ -97,6 +97,7 @@ struct CasePage: PageContext {
     var colleagues: [Option]
     var proxy: ProxyView?
     var feedback: [FeedbackRow]
+    var feedbackChannels = ProxyFeedback.channels
     var documents: Documents
     var certificates: [CertificateRow]
     var canRevokeCertificates: Bool
@@ -151,7 +152,7 @@ struct CasePage: PageContext {
                              steps: ProxyStep.allCases.map { step in
                                  StepRow(step: step.rawValue, label: step.label,
                                          doneAt: record.stepsDone[step].map { Printed.time(Date(timeIntervalSince1970: Double($0) / 1000)) },
-                                         canMark: isAgent && record.stepsDone[step] == nil && [.coordinate, .followUp].contains(step))
+                                         canMark: isAgent && record.stepsDone[step] == nil && step.isManual)
                              })
         }
         feedback = v.feedback.map { FeedbackRow(at: Printed.time($0.at), channel: $0.channel, text: $0.text, staff: v.name(of: $0.staffId) ?? $0.staffId) }

@@ -106,19 +106,19 @@ struct CasePages: RouteCollection {
         var text: String
     }
 
-    static let feedbackChannels = ["电话", "当面", "短信", "微信", "上门"]
-
     /// The agent's log of what the resident was told (跟踪反馈); the first entry marks that step done.
     func feedback(req: Request) async throws -> Response {
         let staff = try req.pageStaff([.villageAgent, .windowClerk])
         let id = try req.caseID()
         let form = try req.content.decode(FeedbackForm.self)
-        guard Self.feedbackChannels.contains(form.channel), let text = form.text.trimmed.nonEmpty, text.count <= 500 else {
+        let entry: ProxyFeedback
+        do {
+            entry = try ProxyFeedback.validated(channel: form.channel, text: form.text)
+        } catch {
             _ = try await CaseService(req).visibleCase(id, staff: staff)
-            return try await renderCase(req, staff: staff, id: id, revealPurpose: nil, error: "请选择反馈方式并填写反馈内容（500字以内）",
-                                        status: .unprocessableEntity)
+            return try await renderCase(req, staff: staff, id: id, revealPurpose: nil, error: error.message, status: .unprocessableEntity)
         }
-        try await CaseService(req).recordFeedback(on: id, channel: form.channel, text: text, by: staff)
+        try await CaseService(req).recordFeedback(on: id, entry, by: staff)
         return req.redirect(to: "/cases/\(id.uuidString)?done=feedback")
     }
 

@@ -63,13 +63,13 @@ struct CaseService {
     }
 
     /// The agent's log of what the resident was told (跟踪反馈); the authorized agent's first entry marks that step.
-    func recordFeedback(on id: UUID, channel: String, text: String, by staff: AuthenticatedStaff) async throws {
+    func recordFeedback(on id: UUID, _ feedback: ProxyFeedback, by staff: AuthenticatedStaff) async throws {
         let current = try await visibleCase(id, staff: staff)
         let entry = CaseFeedbackModel()
         entry.caseId = id
         entry.staffId = staff.id
-        entry.channel = channel
-        entry.text = text
+        entry.channel = feedback.channel
+        entry.text = feedback.text
         entry.at = ctx.now()
         guard let agentId = current.proxy?.authorization.agentId else {
             try await ctx.write(db) { tx in try await entry.create(on: tx) }

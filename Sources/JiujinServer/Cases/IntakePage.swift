@@ -62,6 +62,19 @@ struct IntakePage: PageContext {
         var authSignedOn: String?
         var authValidUntil: String?
 
+        /// The values shown again after a refusal, each cut to its field's longest allowed length, so that a page
+        /// never repeats a payload (the refusal itself names the field that was too long).
+        var clipped: FormValues {
+            func cut(_ s: String?, _ n: Int) -> String? { s.map { String($0.prefix(n)) } }
+            var v = self
+            v.kind = cut(kind, 20); v.name = cut(name, 100); v.idNumber = cut(idNumber, 18); v.creditCode = cut(creditCode, 18)
+            v.legalRepresentative = cut(legalRepresentative, 50); v.phone = cut(phone, 11); v.regionCode = cut(regionCode, 12)
+            v.pointId = cut(pointId, 64); v.provided = provided.map { Array($0.prefix(50)).map { String($0.prefix(100)) } }
+            v.decision = cut(decision, 20); v.reason = cut(reason, 500); v.comment = cut(comment, 500); v.authScope = cut(authScope, 200)
+            v.authSignedOn = cut(authSignedOn, 10); v.authValidUntil = cut(authValidUntil, 10)
+            return v
+        }
+
         /// What the form asks for: the applicant as a person or an organisation, every material ticked or not,
         /// the reason (which at acceptance is the clerk's comment), and the 委托书 when an agent files.
         func intake(for item: ServiceItem, staff: AuthenticatedStaff, today: LocalDate) throws -> Intake {

@@ -43,7 +43,7 @@ struct WindowPages: RouteCollection {
                     status: HTTPStatus, held: Set<String>? = nil) async throws -> Response {
         let d = req.jiujin.directory
         let page = IntakePage(layout: req.layout(title: "受理：\(item.name)", section: "window"), staff: staff.staff, item: item,
-                              values: values, error: error.map { ($0.message, $0.field) }, held: held, directory: d,
+                              values: values.clipped, error: error.map { ($0.message, $0.field) }, held: held, directory: d,
                               delegations: d.delegations, today: req.jiujin.today)
         return try await req.render(page, status: status)
     }

@@ -27,8 +27,12 @@ struct CatalogController: RouteCollection {
         var isHighFrequency: Bool
         var score: Double?
         var matchedField: String?
+        /// For a village station (the signed-in agent's, or `station`): 红黄绿 — green finishes here, yellow is
+        /// accepted here and decided by the town or county, red needs the resident taken to the town or county.
+        var agentColour: String?
+        var agentColourLabel: String?
 
-        init(_ i: ServiceItem, department: String, hit: CatalogIndex.Hit? = nil) {
+        init(_ i: ServiceItem, department: String, hit: CatalogIndex.Hit? = nil, colour: AgentColour? = nil) {
             code = i.code
             name = i.name
             type = i.type.rawValue
@@ -44,6 +48,8 @@ struct CatalogController: RouteCollection {
             isHighFrequency = i.isHighFrequency
             score = hit?.score
             matchedField = hit?.field.rawValue
+            agentColour = colour?.rawValue
+            agentColourLabel = colour?.label
         }
     }
 
@@ -63,19 +69,38 @@ struct CatalogController: RouteCollection {
         }
         let d = req.jiujin.directory
         if let dept = req.query[String.self, at: "department"] {
-            guard d.organizations[dept]?.kind == .department else { throw APIError.invalid("department", "部门「\(dept)」不存在") }
+            guard d.organizations[dept]?.kind == .department else { throw APIError.invalid("department", "部门「\(TextLimit.echo(dept))」不存在") }
             q.departmentId = dept
         }
         if let raw = req.query[String.self, at: "type"] {
-            guard let t = ItemType(rawValue: raw) else { throw APIError.invalid("type", "事项类型代码「\(raw)」无效") }
+            guard let t = ItemType(rawValue: raw) else { throw APIError.invalid("type", "事项类型代码「\(TextLimit.echo(raw))」无效") }
             q.type = t
         }
         q.instantOnly = try req.flagParameter("instant")
         q.zeroTripOnly = try req.flagParameter("zeroTrip")
         q.onlineOnly = try req.flagParameter("online")
+        let station = try colourStation(req)
+        let today = req.jiujin.today
         let hits = d.index.search(q)
-        return SearchResult(query: text, count: hits.count,
-                            items: hits.map { ItemSummary($0.item, department: d.organizations[$0.item.departmentId]?.name ?? "", hit: $0) })
+        return SearchResult(query: text, count: hits.count, items: hits.map { hit in
+            ItemSummary(hit.item, department: d.organizations[hit.item.departmentId]?.name ?? "", hit: hit,
+                        colour: station.map { Authority.agentColour(station: $0, item: hit.item, on: today, delegations: d.delegations) })
+        })
+    }
+
+    /// The village station whose colours an answer carries: `station` (signed-in staff only, since the colours
+    /// reveal the delegations), else the signed-in village agent's own; none for everyone else.
+    func colourStation(_ req: Request) throws -> Organization? {
+        let d = req.jiujin.directory
+        if let raw = req.query[String.self, at: "station"] {
+            _ = try req.requireStaff()
+            guard let org = d.organizations[raw], org.kind == .village else {
+                throw APIError.invalid("station", "村（社区）「\(TextLimit.echo(raw))」不存在")
+            }
+            return org
+        }
+        guard let staff = req.storage[StaffKey.self], staff.role == .villageAgent, staff.org.kind == .village else { return nil }
+        return staff.org
     }
 
     struct Guide: Content {
@@ -85,17 +110,22 @@ struct CatalogController: RouteCollection {
         var onlineDepthLabel: String
         var fee: String
         var delegations: [DelegationView]
+        /// The station's colour for this item, as in search.
+        var agentColour: String?
+        var agentColourLabel: String?
     }
 
     func guide(req: Request) async throws -> Guide {
         let code = req.parameters.get("code") ?? ""
         let d = req.jiujin.directory
-        guard let item = d.items[code] else { throw APIError.notFound("事项「\(code)」") }
+        guard let item = d.items[code] else { throw APIError.notFound("事项「\(TextLimit.echo(code))」") }
         let today = req.jiujin.today
         let active = d.delegations.filter { $0.fromOrgId == item.departmentId && $0.itemCodes.contains(code) && $0.isActive(on: today) }
+        let colour = try colourStation(req).map { Authority.agentColour(station: $0, item: item, on: today, delegations: d.delegations) }
         return Guide(item: item, departmentName: d.organizations[item.departmentId]?.name ?? "", typeLabel: item.type.label,
                      onlineDepthLabel: item.onlineDepth.label, fee: item.fee.display,
-                     delegations: active.map { DelegationView($0, orgs: d.organizations) })
+                     delegations: active.map { DelegationView($0, orgs: d.organizations) },
+                     agentColour: colour?.rawValue, agentColourLabel: colour?.label)
     }
 
     struct DelegationView: Content {
@@ -136,6 +166,7 @@ struct CatalogController: RouteCollection {
         _ = try req.requireStaff()
         var query = DelegationModel.query(on: req.db).sort(\.$id)
         if let org = req.query[String.self, at: "org"] {
+            guard org.count <= 64 else { throw APIError.invalid("org", "机构编码不超过64个字符") }
             query = query.group(.or) { $0.filter(\.$toOrgId == org).filter(\.$fromOrgId == org) }
         }
         let orgs = req.jiujin.directory.organizations
@@ -158,8 +189,8 @@ struct CatalogController: RouteCollection {
         let d = req.jiujin.directory
         let orgId = req.query[String.self, at: "org"] ?? ""
         let code = req.query[String.self, at: "item"] ?? ""
-        guard let org = d.organizations[orgId] else { throw APIError.invalid("org", "机构「\(orgId)」不存在") }
-        guard let item = d.items[code] else { throw APIError.invalid("item", "事项编码「\(code)」不存在", code: "unknown_item") }
+        guard let org = d.organizations[orgId] else { throw APIError.invalid("org", "机构「\(TextLimit.echo(orgId))」不存在") }
+        guard let item = d.items[code] else { throw APIError.invalid("item", "事项编码「\(TextLimit.echo(code))」不存在", code: "unknown_item") }
         guard let action = AuthorityAction(rawValue: req.query[String.self, at: "action"] ?? "decide") else {
             throw APIError.invalid("action", "action 应为 accept 或 decide")
         }

@@ -57,10 +57,14 @@ struct CertificateController: RouteCollection {
     /// Verifies by id, plus the scanned payload and signature when `p` and `s` are given.
     func check(req: Request) async throws -> CheckView {
         let id = req.parameters.get("id") ?? ""
+        guard id.count <= 40 else { throw APIError.invalid("id", "证照编号不超过40个字符") }
         var token: CertificateToken?
-        if let p = req.query[String.self, at: "p"], let s = req.query[String.self, at: "s"] {
-            token = CertificateToken.fromParts(id: id, p: p, s: s)
-            if token == nil { throw APIError.invalid("p", "二维码内容无法识别（p、s 应为 base64url，签名64字节）") }
+        let p = req.query[String.self, at: "p"], s = req.query[String.self, at: "s"]
+        if p != nil || s != nil {
+            guard let p, let s, let parsed = CertificateToken.fromParts(id: id, p: p, s: s) else {
+                throw APIError.invalid(p == nil ? "p" : "s", "二维码内容无法识别（p、s 须同时提供，为 base64url，签名64字节）")
+            }
+            token = parsed
         }
         let (status, cert, payload) = try await CertificateService(req).verify(id: id, token: token, channel: "api")
         return Self.view(id: id, status: status, cert: cert, payload: payload)

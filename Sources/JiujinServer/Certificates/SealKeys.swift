@@ -20,7 +20,7 @@ struct SealKeys {
 
     func signer(forSealNumber number: String) async throws -> Signer {
         guard let seal = try await SealModel.query(on: db).filter(\.$number == number).first() else {
-            throw APIError(.unprocessableEntity, "no_seal", "印章「\(number)」不存在")
+            throw APIError(.unprocessableEntity, "no_seal", "印章「\(TextLimit.echo(number))」不存在")
         }
         if let row = try await SealKeyModel.query(on: db).filter(\.$sealId == seal.id!).filter(\.$retiredAt == nil).first() {
             return Signer(kid: row.id!, key: try open(row))

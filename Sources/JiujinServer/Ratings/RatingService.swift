@@ -43,7 +43,7 @@ struct RatingService {
         guard let level = RatingLevel(rawValue: input.level) else { throw APIError.invalid("level", "请选择评价等级（1 非常不满意 … 5 非常满意）") }
         guard let channel = RatingChannel(rawValue: input.channel) else { throw APIError.invalid("channel", "评价渠道无效") }
         let indicators = input.indicators ?? []
-        guard indicators.allSatisfy(Self.indicators.contains), indicators.count <= Self.indicators.count else {
+        guard indicators.allSatisfy(Self.indicators.contains), Set(indicators).count == indicators.count else {
             throw APIError.invalid("indicators", "评价指标无效")
         }
         let text = input.text?.trimmed.nonEmpty

@@ -48,7 +48,7 @@ struct RegionController: RouteCollection {
         let tree = req.jiujin.directory.tree
         var list: [Region]
         if let parent = try? req.query.get(String.self, at: "parent") {
-            guard let code = DivisionCode(parent), tree[code] != nil else { throw APIError.invalid("parent", "区划代码「\(parent)」无效") }
+            guard let code = DivisionCode(parent), tree[code] != nil else { throw APIError.invalid("parent", "区划代码「\(TextLimit.echo(parent))」无效") }
             list = tree.children(of: code)
         } else {
             list = tree.byCode.values.sorted { $0.code < $1.code }
@@ -63,7 +63,7 @@ struct RegionController: RouteCollection {
     func region(req: Request) async throws -> RegionDetail {
         let raw = req.parameters.get("code") ?? ""
         let d = req.jiujin.directory
-        guard let code = DivisionCode(raw), let r = d.tree[code] else { throw APIError.notFound("区划「\(raw)」") }
+        guard let code = DivisionCode(raw), let r = d.tree[code] else { throw APIError.notFound("区划「\(TextLimit.echo(raw))」") }
         let points = d.points.filter { $0.region == code }.map { PointView($0, distance: nil) }
         return RegionDetail(region: RegionView(r), path: d.tree.path(of: code), children: d.tree.children(of: code).map(RegionView.init),
                             servicePoints: points)
@@ -134,15 +134,15 @@ struct RegionController: RouteCollection {
         let d = req.jiujin.directory
         var list = d.points
         if let raw = try? req.query.get(String.self, at: "kind") {
-            guard let kind = ServicePoint.Kind(rawValue: raw) else { throw APIError.invalid("kind", "站点类型「\(raw)」无效") }
+            guard let kind = ServicePoint.Kind(rawValue: raw) else { throw APIError.invalid("kind", "站点类型「\(TextLimit.echo(raw))」无效") }
             list = list.filter { $0.kind == kind }
         }
         if let raw = try? req.query.get(String.self, at: "region") {
-            guard let code = DivisionCode(raw), d.tree[code] != nil else { throw APIError.invalid("region", "区划代码「\(raw)」无效") }
+            guard let code = DivisionCode(raw), d.tree[code] != nil else { throw APIError.invalid("region", "区划代码「\(TextLimit.echo(raw))」无效") }
             list = list.filter { $0.region.isWithin(code) }
         }
         if let code = try? req.query.get(String.self, at: "item") {
-            guard let item = d.items[code] else { throw APIError.invalid("item", "事项编码「\(code)」不存在", code: "unknown_item") }
+            guard let item = d.items[code] else { throw APIError.invalid("item", "事项编码「\(TextLimit.echo(code))」不存在", code: "unknown_item") }
             let today = req.jiujin.today
             let delegations = d.delegations
             list = list.filter { p in
@@ -169,7 +169,7 @@ struct RegionController: RouteCollection {
 
     func point(req: Request) async throws -> PointView {
         let id = req.parameters.get("id") ?? ""
-        guard let p = req.jiujin.directory.pointsById[id] else { throw APIError.notFound("服务站点「\(id)」") }
+        guard let p = req.jiujin.directory.pointsById[id] else { throw APIError.notFound("服务站点「\(TextLimit.echo(id))」") }
         return PointView(p, distance: nil)
     }
 }

@@ -12,6 +12,8 @@ struct APIError: AbortError, Sendable {
     var field: String?
     /// Seconds after which a client may try again (503, 429): sent as Retry-After.
     var retryAfter: Int?
+    /// For 405: the methods the path does answer, sent as Allow.
+    var allow: [String]?
 
     var reason: String { message }
 
@@ -45,6 +47,12 @@ struct APIError: AbortError, Sendable {
     /// The directory changed twice while a write relied on it.
     static let directoryChanged = APIError(.conflict, "directory_changed", "事项或委托刚刚调整，请刷新后重试")
 
+    static func methodNotAllowed(_ allowed: [String]) -> APIError {
+        var e = APIError(.methodNotAllowed, "method_not_allowed", "该地址不支持此请求方法（可用：\(allowed.joined(separator: "、"))）")
+        e.allow = allowed
+        return e
+    }
+
     static let versionConflict = APIError(.conflict, "version_conflict", "该办件已被他人处理，请刷新后重试")
 
     /// A core rule's refusal, by its kind.
@@ -57,6 +65,14 @@ struct APIError: AbortError, Sendable {
         case .notFound: status = .notFound
         }
         self.init(status, e.code, e.message, field: e.field)
+    }
+}
+
+extension APIError {
+    /// Retry-After and Allow, when the error carries them.
+    func addHeaders(to response: Response) {
+        if let seconds = retryAfter { response.headers.replaceOrAdd(name: .retryAfter, value: String(seconds)) }
+        if let allow { response.headers.replaceOrAdd(name: .allow, value: allow.joined(separator: ", ")) }
     }
 }
 

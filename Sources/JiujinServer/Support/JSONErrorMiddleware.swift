@@ -21,9 +21,11 @@ struct JSONErrorMiddleware: AsyncMiddleware {
                 request.logger.error("write refused by the database: disk full or I/O error", metadata: ["error": "\(String(reflecting: error))"])
             }
             let response = Response(status: api.status)
-            try response.content.encode(ErrorBody(error: api.code, message: api.message, field: api.field), as: .json)
+            // Messages quote input clipped (TextLimit.echo); this is the last guard that no error repeats a payload.
+            try response.content.encode(ErrorBody(error: api.code, message: TextLimit.echo(api.message, max: 300),
+                                                  field: api.field.map { TextLimit.echo($0, max: 100) }), as: .json)
             if api.status == .unauthorized { response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer") }
-            if let seconds = api.retryAfter { response.headers.replaceOrAdd(name: .retryAfter, value: String(seconds)) }
+            api.addHeaders(to: response)
             return response
         }
     }

@@ -12,7 +12,10 @@ extension Request {
     /// A coordinate in degrees (`lat`, `lon`), nil when absent.
     func coordinateParameter(_ name: String) throws -> Double? {
         guard let raw = query[String.self, at: name] else { return nil }
-        guard let value = Double(raw), value.isFinite else { throw APIError.invalid(name, "\(name) 应为数字（度）") }
+        let bound: Double = name == "lat" ? 90 : 180
+        guard let value = Double(raw), value.isFinite, abs(value) <= bound else {
+            throw APIError.invalid(name, "\(name) 应为 -\(Int(bound)) 到 \(Int(bound)) 之间的数字（度）")
+        }
         return value
     }
 
