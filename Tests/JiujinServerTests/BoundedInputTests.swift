@@ -139,6 +139,23 @@ import VaporTesting
         }
     }
 
+    /// An oversized address or header block is refused before any route (414, 431) with a JSON body; a scanned
+    /// payload beyond its documented length is refused naming it.
+    @Test func oversizedAddressesAndHeadersAreRefusedClearly() async throws {
+        try await withJiujin(demo: false) { app, c in
+            let longURL = try await c.send(.GET, "/api/v1/items?q=" + String(repeating: "a", count: 17 * 1024))
+            #expect(longURL.status == .uriTooLong && longURL.errorCode == "uri_too_long")
+            var headers = HTTPHeaders()
+            for i in 0..<20 { headers.add(name: "X-Filler-\(i)", value: String(repeating: "h", count: 1000)) }
+            let res = try await app.testing().sendRequest(.GET, "/api/v1/items", headers: headers)
+            #expect(res.status == .requestHeaderFieldsTooLarge && String(buffer: res.body).contains("header_too_large"))
+            let p = String(repeating: "A", count: 8193)
+            let scanned = try await c.send(.GET, "/api/v1/certificates/CERT1?p=\(p)&s=AAAA")
+            #expect(scanned.status == .unprocessableEntity && scanned.field == "p" && !scanned.text.contains(String(repeating: "A", count: 100)))
+            #expect(try await c.send(.GET, "/api/v1/certificates/CERT1?p=AAAA&s=\(String(repeating: "A", count: 201))").field == "s")
+        }
+    }
+
     /// Pages: the same limits, as inline messages; the form comes back cut to each field's length.
     @Test func pagesRefuseOverlongTextInline() async throws {
         try await withJiujin { app, c in

@@ -173,4 +173,53 @@ import VaporTesting
             #expect(Set(numbers).count == numbers.count)
         }
     }
+
+    /// Sixteen approvers' clicks on one case at once: exactly one moves it, the others are refused (409 or the
+    /// lifecycle's own refusal), the case moved one version and its history holds one event for it.
+    @Test func concurrentActionsOnOneCaseMoveItOnce() async throws {
+        try await withJiujin { app, c in
+            let clerk = try await c.login("ck-county-1")
+            let id = try #require(try await c.send(.POST, "/api/v1/cases", token: clerk, json: TestClient.intake("GAJ0707")).string("id"))
+            let approver = try await c.login("sp-gaj")
+            let statuses = try await withThrowingTaskGroup(of: UInt.self) { group in
+                for _ in 0..<16 {
+                    group.addTask { try await c.send(.POST, "/api/v1/cases/\(id)/actions", token: approver, json: ["action": "start_review"]).status.code }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 200 }.count == 1, "\(statuses)")
+            #expect(statuses.allSatisfy { $0 == 200 || $0 == 409 || $0 == 422 }, "\(statuses)")
+            let detail = try await c.send(.GET, "/api/v1/cases/\(id)", token: approver)
+            #expect(detail["version"] as? Int == 2)
+            #expect(detail.list("events").filter { $0["action"] as? String == "start_review" }.count == 1)
+        }
+    }
+
+    /// The same on two processes sharing PostgreSQL, with intake from both at once: no lost update, unique numbers.
+    @Test func twoProcessesLoseNoUpdateAndShareOneNumbering() async throws {
+        try await withTwoJiujinsOnPostgres { first, second in
+            let clerk = try await first.login("ck-county-1")
+            let id = try #require(try await first.send(.POST, "/api/v1/cases", token: clerk, json: TestClient.intake("GAJ0707")).string("id"))
+            let one = try await first.login("sp-gaj"), two = try await second.login("sp-gaj")
+            let statuses = try await withThrowingTaskGroup(of: UInt.self) { group in
+                for i in 0..<16 {
+                    let (client, token) = i % 2 == 0 ? (first, one) : (second, two)
+                    group.addTask { try await client.send(.POST, "/api/v1/cases/\(id)/actions", token: token, json: ["action": "start_review"]).status.code }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 200 }.count == 1, "\(statuses)")
+            let detail = try await second.send(.GET, "/api/v1/cases/\(id)", token: two)
+            #expect(detail["version"] as? Int == 2 && detail.list("events").count == 2)
+            let otherClerk = try await second.login("ck-county-1")
+            let numbers = try await withThrowingTaskGroup(of: String?.self) { group in
+                for i in 0..<24 {
+                    let (client, token) = i % 2 == 0 ? (first, clerk) : (second, otherClerk)
+                    group.addTask { try await client.send(.POST, "/api/v1/cases", token: token, json: TestClient.intake("GAJ0707")).string("number") }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(numbers.compactMap { $0 }.count == 24 && Set(numbers.compactMap { $0 }).count == 24)
+        }
+    }
 }

@@ -20,21 +20,22 @@ public enum AuditVerifier {
             if cases.isEmpty { break }
             offset += cases.count
             // One query for the whole batch's events, not one per case.
-            let batchEvents = Dictionary(grouping: try await CaseEventModel.query(on: db).filter(\.$caseId ~~ cases.map { $0.id! })
-                .sort(\.$sequence).all(), by: \.caseId)
+            let batchEvents = Dictionary(grouping: try await CaseRows.storedEvents(of: cases.map { $0.id! }, on: try sqlDatabase(db)),
+                                         by: \.caseId)
             for c in cases {
                 report.casesChecked += 1
                 let rows = batchEvents[c.id!] ?? []
                 var events: [CaseEvent] = []
                 for row in rows {
-                    do { events.append(try row.domain()) } catch {
-                        report.firstProblem = "办件 \(c.number) 第 \(row.sequence) 条事件（id \(row.id?.uuidString ?? "?")）：字段值无效（被篡改）"
+                    guard let event = row.event else {
+                        report.firstProblem = "办件 \(c.number) 第 \(row.sequence) 条事件（id \(row.id.uuidString)）：字段值无效（被篡改）"
                         return report
                     }
+                    events.append(event)
                 }
                 report.eventsChecked += events.count
                 if case .broken(let seq, let reason) = EventChain.verify(events) {
-                    let id = rows.first { $0.sequence == seq }?.id?.uuidString ?? "?"
+                    let id = rows.first { $0.sequence == seq }?.id.uuidString ?? "?"
                     report.firstProblem = "办件 \(c.number) 第 \(seq) 条事件（id \(id)）：\(reason)"
                     return report
                 }

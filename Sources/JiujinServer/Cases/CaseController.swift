@@ -53,27 +53,22 @@ struct CaseController: RouteCollection {
 
     func list(req: Request) async throws -> CaseList {
         let staff = try req.requireStaff()
-        let lists = CaseLists(req, staff: staff)
-        var query = lists.scoped()
+        var filter = CaseLists.Filter()
         if let raw = req.query[String.self, at: "status"] {
             guard CaseStatus(rawValue: raw) != nil else { throw APIError.invalid("status", "办件状态「\(TextLimit.echo(raw))」无效") }
-            query = query.filter(\.$status == raw)
+            filter.statuses = [raw]
         }
-        if let number = try TextLimit.optional(req.query[String.self, at: "number"], field: "number", max: 40, what: "办件编号") {
-            query = query.filter(\.$number == number)
-        }
+        filter.number = try TextLimit.optional(req.query[String.self, at: "number"], field: "number", max: 40, what: "办件编号")
         if let mine = req.query[String.self, at: "mine"] {
             guard mine == "decide" else { throw APIError.invalid("mine", "mine 只能为 decide（本机构审批的办件）") }
-            query = query.filter(\.$decidingOrgId == staff.org.id)
+            filter.decidingOrgId = staff.org.id
         }
         let limit = try req.limitParameter(default: 100, max: 1000)
-        let rows = try await query.sort(\.$deadline).sort(\.$createdAt).limit(limit).all()
-        return CaseList(count: rows.count, cases: rows.map { m in
-            let row = lists.row(m)
-            return CaseSummary(id: m.id!, number: m.number, itemCode: m.itemCode, itemName: m.itemName,
-                               applicantName: row.applicantName, channel: m.channel, status: m.status, statusLabel: row.statusLabel,
-                               regionCode: m.regionCode, decidingOrgId: m.decidingOrgId, deadline: m.deadline, light: row.light,
-                               version: m.version)
+        let rows = try await CaseLists(req, staff: staff).rows(filter, order: .deadline, limit: limit)
+        return CaseList(count: rows.count, cases: rows.map { r in
+            CaseSummary(id: r.id, number: r.number, itemCode: r.itemCode, itemName: r.itemName,
+                        applicantName: r.applicantName, channel: r.channel, status: r.status, statusLabel: r.statusLabel,
+                        regionCode: r.regionCode, decidingOrgId: r.decidingOrgId, deadline: r.deadline, light: r.light, version: r.version)
         })
     }
 

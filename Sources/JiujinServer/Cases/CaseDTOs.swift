@@ -118,7 +118,7 @@ struct ActionRequest: Content {
 }
 
 struct CaseSummary: Content {
-    var id: UUID
+    var id: String
     var number: String
     var itemCode: String
     var itemName: String

@@ -2,7 +2,8 @@ import Fluent
 import Foundation
 import JiujinCore
 
-/// One stored event of a case's hash chain; rows are inserted, never updated.
+/// One stored event of a case's hash chain; rows are inserted, never updated. Events are read and written by
+/// `CaseRows`; this model names the table for counts.
 final class CaseEventModel: Model, @unchecked Sendable {
     static let schema = "case_events"
     @ID(key: .id) var id: UUID?
@@ -23,36 +24,4 @@ final class CaseEventModel: Model, @unchecked Sendable {
     @Field(key: "hash") var hash: String
 
     init() {}
-
-    init(_ e: CaseEvent, caseId: UUID) throws {
-        self.caseId = caseId
-        sequence = e.sequence
-        action = e.action.rawValue
-        fromStatus = e.fromStatus?.rawValue
-        toStatus = e.toStatus.rawValue
-        actorId = e.actorId
-        actorRole = e.actorRole.rawValue
-        orgId = e.orgId
-        pointId = e.pointId
-        atMillis = e.atMillis
-        comment = e.comment
-        attachmentsJSON = try JSONCoding.string(e.attachments)
-        detailsJSON = try JSONCoding.string(e.details)
-        previousHash = e.previousHash
-        hash = e.hash
-    }
-
-    /// The event exactly as stored, hash included, so that verification sees any tampering.
-    func domain() throws -> CaseEvent {
-        guard let action = CaseAction(rawValue: action), let to = CaseStatus(rawValue: toStatus),
-              let role = ActorRole(rawValue: actorRole),
-              fromStatus == nil || CaseStatus(rawValue: fromStatus!) != nil else {
-            throw JSONCoding.Failure.corrupt("event \(caseId)#\(sequence)")
-        }
-        return CaseEvent(stored: caseId.uuidString, sequence: sequence, action: action,
-                         fromStatus: fromStatus.flatMap(CaseStatus.init(rawValue:)), toStatus: to, actorId: actorId,
-                         actorRole: role, orgId: orgId, pointId: pointId, atMillis: atMillis, comment: comment,
-                         attachments: try JSONCoding.decode([String].self, attachmentsJSON),
-                         details: try JSONCoding.decode([String: String].self, detailsJSON), previousHash: previousHash, hash: hash)
-    }
 }

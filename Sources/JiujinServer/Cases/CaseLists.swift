@@ -1,9 +1,13 @@
 import Fluent
+import Foundation
 import JiujinCore
+import SQLKit
 import Vapor
 
 /// The case lists a member of staff may see: `StaffScope` turned into one
 /// database filter, so a list never shows a case the detail would refuse.
+/// Lists are opened all day (the inbox, 督办, the home page), so they read the
+/// dozen columns a line shows in one SQL query, never whole case rows.
 struct CaseLists {
     let db: Database
     let ctx: JiujinContext
@@ -18,27 +22,54 @@ struct CaseLists {
     static let openStatuses = CaseStatus.allCases.filter(\.isOpen).map(\.rawValue)
     static let runningStatuses = CaseStatus.allCases.filter(\.isRunning).map(\.rawValue)
 
-    /// Every case `StaffScope.sees`: the member's organisation accepted or decides it, or it is in the region they serve.
-    func scoped() -> QueryBuilder<CaseModel> {
+    /// Which cases a list holds, beyond the member's scope.
+    struct Filter {
+        var statuses: [String]?
+        var number: String?
+        var decidingOrgId: String?
+        /// false for the inbox, which is the organisation's own by definition.
+        var scoped = true
+    }
+
+    enum Order {
+        /// Soonest deadline first (the working order).
+        case deadline
+        /// Newest first.
+        case newest
+    }
+
+    /// The lines of a list.
+    func rows(_ filter: Filter, order: Order, limit: Int) async throws -> [Row] {
+        var query: SQLQueryString = """
+            SELECT id, number, item_code, item_name, applicant_name, status, channel, region_code, deciding_org_id, assignee_id,
+            deadline, version FROM cases WHERE 1 = 1
+            """
         let scope = staff.scope
-        let query = CaseModel.query(on: db)
-        guard !scope.wholeCounty else { return query }
-        return query.group(.or) { or in
-            or.filter(\.$decidingOrgId == scope.orgId).filter(\.$acceptingOrgId == scope.orgId)
-            if let prefix = scope.regionPrefix { or.filter(\.$regionCode =~ prefix) }
+        if filter.scoped, !scope.wholeCounty {
+            // Every case `StaffScope.sees`: the member's organisation accepted or decides it, or it is in the region they serve.
+            query += " AND (deciding_org_id = \(bind: scope.orgId) OR accepting_org_id = \(bind: scope.orgId)"
+            if let prefix = scope.regionPrefix { query += " OR region_code LIKE \(bind: prefix + "%")" }
+            query += ")"
         }
+        if let statuses = filter.statuses { query += " AND status IN (\(binds: statuses))" }
+        if let number = filter.number { query += " AND number = \(bind: number)" }
+        if let org = filter.decidingOrgId { query += " AND deciding_org_id = \(bind: org)" }
+        switch order {
+        case .deadline: query += " ORDER BY deadline ASC, created_at ASC"
+        case .newest: query += " ORDER BY created_at DESC"
+        }
+        query += " LIMIT \(literal: limit)"
+        return try await sqlDatabase(db).raw(query).all().map(row)
     }
 
     /// Cases not yet delivered or closed, soonest deadline first.
-    func openCases(limit: Int = 500) async throws -> [CaseModel] {
-        try await scoped().filter(\.$status ~~ Self.openStatuses).sort(\.$deadline).sort(\.$createdAt).limit(limit).all()
+    func openCases(limit: Int = 500) async throws -> [Row] {
+        try await rows(Filter(statuses: Self.openStatuses), order: .deadline, limit: limit)
     }
 
     /// An approver's inbox: open cases their organisation decides.
-    func inbox(limit: Int = 500) async throws -> [CaseModel] {
-        try await CaseModel.query(on: db).filter(\.$decidingOrgId == staff.org.id)
-            .filter(\.$status ~~ Self.runningStatuses)
-            .sort(\.$deadline).sort(\.$createdAt).limit(limit).all()
+    func inbox(limit: Int = 500) async throws -> [Row] {
+        try await rows(Filter(statuses: Self.runningStatuses, decidingOrgId: staff.org.id, scoped: false), order: .deadline, limit: limit)
     }
 
     /// One line of a list, with its light from the stored deadline.
@@ -58,17 +89,25 @@ struct CaseLists {
         var assigneeId: String?
         var decidingOrgId: String?
         var version: Int
+        var itemCode = ""
+        var channel = ""
+        var regionCode = ""
     }
 
-    func row(_ m: CaseModel) -> Row {
-        let status = CaseStatus(rawValue: m.status)
+    func row(_ r: SQLRow) throws -> Row {
+        func s(_ column: String) throws -> String { try r.decode(column: column, as: String.self) }
+        func o(_ column: String) throws -> String? { try r.decode(column: column, as: String?.self) }
+        let rawStatus = try s("status"), rawChannel = try s("channel"), deadline = try o("deadline")
+        let status = CaseStatus(rawValue: rawStatus)
         let light = status.flatMap {
-            TrafficLight.of(status: $0, deadline: m.deadline.flatMap(LocalDate.init), today: ctx.today, calendar: ctx.calendar)
+            TrafficLight.of(status: $0, deadline: deadline.flatMap(LocalDate.init), today: ctx.today, calendar: ctx.calendar)
         }
-        return Row(id: m.id?.uuidString ?? "", number: m.number, itemName: m.itemName, applicantName: Masking.name(m.applicantName),
-                   status: m.status, statusLabel: status?.label ?? m.status,
-                   channelLabel: CaseChannel(rawValue: m.channel)?.label ?? m.channel, deadline: m.deadline,
+        return Row(id: try r.decode(column: "id", as: UUID.self).uuidString, number: try s("number"), itemName: try s("item_name"),
+                   applicantName: Masking.name(try s("applicant_name")), status: rawStatus, statusLabel: status?.label ?? rawStatus,
+                   channelLabel: CaseChannel(rawValue: rawChannel)?.label ?? rawChannel, deadline: deadline,
                    light: light?.rawValue, lightLabel: light?.label, overdue: light == .red, dueSoon: light == .yellow,
-                   assigneeId: m.assigneeId, decidingOrgId: m.decidingOrgId, version: m.version)
+                   assigneeId: try o("assignee_id"), decidingOrgId: try o("deciding_org_id"),
+                   version: try r.decode(column: "version", as: Int.self), itemCode: try s("item_code"), channel: rawChannel,
+                   regionCode: try s("region_code"))
     }
 }

@@ -3,7 +3,8 @@ import Foundation
 import JiujinCore
 
 /// A case (办件) as stored. `version` guards every change (optimistic locking);
-/// `lastHash` and `eventCount` are the head of its event chain.
+/// `lastHash` and `eventCount` are the head of its event chain. The lists filter and sort through this model;
+/// cases are read and written as a whole by `CaseRows`, the one mapping between a `Case` and its row.
 final class CaseModel: Model, @unchecked Sendable {
     static let schema = "cases"
     @ID(key: .id) var id: UUID?
@@ -46,70 +47,4 @@ final class CaseModel: Model, @unchecked Sendable {
     @Field(key: "updated_at") var updatedAt: Date
 
     init() {}
-
-    convenience init(_ c: Case) throws {
-        self.init()
-        id = c.id
-        try apply(c)
-    }
-
-    /// Copies every field of the case onto the row (the version too: the write door has claimed it).
-    func apply(_ c: Case) throws {
-        number = c.number
-        itemCode = c.itemCode
-        itemName = c.itemName
-        applicantKind = c.applicant.kind.rawValue
-        applicantName = c.applicant.name
-        applicantIdNumber = c.applicant.idNumber
-        applicantCreditCode = c.applicant.creditCode
-        applicantLegalRep = c.applicant.legalRepresentative
-        applicantPhone = c.applicant.phone
-        channel = c.channel.rawValue
-        regionCode = c.region.rawValue
-        pointId = c.pointId
-        acceptedBy = c.acceptedBy
-        acceptingOrgId = c.acceptingOrgId
-        decidingOrgId = c.decidingOrgId
-        delegationId = c.delegationId
-        status = c.status.rawValue
-        resumeStatus = c.resumeStatus?.rawValue
-        stageIndex = c.stageIndex
-        assigneeId = c.assigneeId
-        limitDays = c.limitDays
-        acceptedOn = c.acceptedOn?.description
-        pausesJSON = try JSONCoding.string(c.pauses)
-        deadline = c.deadline?.description
-        materialsJSON = try JSONCoding.string(c.materials)
-        reason = c.reason
-        decidedAt = c.decidedAt
-        sealNumber = c.sealNumber
-        proxyJSON = try c.proxy.map { try JSONCoding.string($0) }
-        deliveryMethod = c.deliveryMethod?.rawValue
-        trackingNumber = c.trackingNumber
-        version = c.version
-        eventCount = c.eventCount
-        lastHash = c.lastHash
-        createdAt = c.createdAt
-        updatedAt = c.updatedAt
-    }
-
-    /// The case the row holds; a row no rule could have written is reported, never guessed at.
-    func domain() throws -> Case {
-        guard let id, let kind = Applicant.Kind(rawValue: applicantKind), let channel = CaseChannel(rawValue: channel),
-              let region = DivisionCode(regionCode), let status = CaseStatus(rawValue: status) else {
-            throw JSONCoding.Failure.corrupt("case \(self.id?.uuidString ?? "?")")
-        }
-        let applicant = Applicant(kind: kind, name: applicantName, idNumber: applicantIdNumber, creditCode: applicantCreditCode,
-                                  legalRepresentative: applicantLegalRep, phone: applicantPhone)
-        return Case(id: id, number: number, itemCode: itemCode, itemName: itemName, applicant: applicant, channel: channel,
-                    region: region, pointId: pointId, acceptedBy: acceptedBy, acceptingOrgId: acceptingOrgId,
-                    decidingOrgId: decidingOrgId, delegationId: delegationId, status: status,
-                    resumeStatus: resumeStatus.flatMap(CaseStatus.init(rawValue:)), stageIndex: stageIndex, assigneeId: assigneeId,
-                    limitDays: limitDays, acceptedOn: acceptedOn.flatMap(LocalDate.init),
-                    pauses: try JSONCoding.decode([ClockPause].self, pausesJSON), deadline: deadline.flatMap(LocalDate.init),
-                    materials: try JSONCoding.decode([StoredMaterial].self, materialsJSON), reason: reason, decidedAt: decidedAt,
-                    sealNumber: sealNumber, proxy: try proxyJSON.map { try JSONCoding.decode(ProxyRecord.self, $0) },
-                    deliveryMethod: deliveryMethod.flatMap(DeliveryMethod.init(rawValue:)), trackingNumber: trackingNumber,
-                    version: version, eventCount: eventCount, lastHash: lastHash, createdAt: createdAt, updatedAt: updatedAt)
-    }
 }

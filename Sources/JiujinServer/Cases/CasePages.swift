@@ -19,7 +19,7 @@ struct CasePages: RouteCollection {
     func list(req: Request) async throws -> Response {
         let staff = try req.pageStaff()
         let lists = CaseLists(req, staff: staff)
-        let rows = try await lists.scoped().sort(\.$createdAt, .descending).limit(300).all().map(lists.row)
+        let rows = try await lists.rows(CaseLists.Filter(), order: .newest, limit: 300)
         let heading = staff.role == .villageAgent ? "本村（社区）办件" : "办件列表"
         return try await req.render(CasesPage(layout: req.layout(title: heading, section: "cases"), heading: heading, rows: rows,
                                               empty: "暂无办件。"))
@@ -30,14 +30,14 @@ struct CasePages: RouteCollection {
         let lists = CaseLists(req, staff: staff)
         let heading = "待办审批（按办结期限排序）"
         return try await req.render(CasesPage(layout: req.layout(title: heading, section: "inbox"), heading: heading,
-                                              rows: try await lists.inbox().map(lists.row), empty: "没有待审批的办件。"))
+                                              rows: try await lists.inbox(), empty: "没有待审批的办件。"))
     }
 
     /// 督办: every open case in scope that is overdue or due within one working day.
     func supervision(req: Request) async throws -> Response {
         let staff = try req.pageStaff([.supervisor, .administrator])
         let lists = CaseLists(req, staff: staff)
-        let rows = try await lists.openCases(limit: 2000).map(lists.row).filter { $0.overdue || $0.dueSoon }
+        let rows = try await lists.openCases(limit: 2000).filter { $0.overdue || $0.dueSoon }
         let heading = "督办：超期与临期办件"
         return try await req.render(CasesPage(layout: req.layout(title: heading, section: "supervision"), heading: heading, rows: rows,
                                               empty: "没有超期或临期的办件。"))

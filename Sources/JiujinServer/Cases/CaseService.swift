@@ -25,25 +25,26 @@ struct CaseService {
     /// A case taken in by staff (受理登记).
     func intake(itemCode: String, _ intake: Intake, by staff: AuthenticatedStaff) async throws -> Case {
         let held = try await certificates.libraryTypes(holderNumber: intake.applicant.number)
-        var number: String?
-        return try await onFreshDirectory {
-            let facts = try await facts(for: try ctx.directory.item(itemCode))
-            var change = try Case.intake(intake, id: UUID(), by: staff.staff, held: held, facts: facts)
-            if number == nil { number = try await allocateNumber(region: change.case.region) }
-            change.case.number = number ?? ""
-            return try await commit(change, facts: facts, isNew: true)
-        }
+        return try await takeIn(itemCode: itemCode) { facts in try Case.intake(intake, id: UUID(), by: staff.staff, held: held, facts: facts) }
     }
 
     /// An online application (网上申请), waiting for pre-review.
     func submitOnline(itemCode: String, _ application: OnlineApplication) async throws -> Case {
         let held = try await certificates.libraryTypes(holderNumber: application.applicant.number)
+        return try await takeIn(itemCode: itemCode) { facts in try Case.submitOnline(application, id: UUID(), held: held, facts: facts) }
+    }
+
+    /// Decides a new case on the snapshot and stores it. Its number is drawn inside the same write, unless the case
+    /// issues a certificate at once: the certificate carries the number and is signed before the write.
+    private func takeIn(itemCode: String, _ decide: (CaseFacts) throws -> CaseChange) async throws -> Case {
         var number: String?
         return try await onFreshDirectory {
             let facts = try await facts(for: try ctx.directory.item(itemCode))
-            var change = try Case.submitOnline(application, id: UUID(), held: held, facts: facts)
-            if number == nil { number = try await allocateNumber(region: change.case.region) }
-            change.case.number = number ?? ""
+            var change = try decide(facts)
+            if change.certificate != nil {
+                if number == nil { number = try await allocateNumber(region: change.case.region) }
+                change.case.number = number ?? ""
+            }
             return try await commit(change, facts: facts, isNew: true)
         }
     }
@@ -95,10 +96,8 @@ struct CaseService {
     /// Open cases decided under revoked delegations go back to the delegating bureaus, each with an event.
     func returnCases(decidedUnder revoked: [Delegation], by staff: AuthenticatedStaff) async throws {
         for delegation in revoked {
-            let rows = try await CaseModel.query(on: db).filter(\.$delegationId == delegation.id)
-                .filter(\.$status ~~ CaseLists.runningStatuses).all()
-            for row in rows {
-                guard let change = try row.domain().returned(afterRevoking: delegation, by: staff.staff, directory: ctx.directory,
+            for c in try await CaseRows.running(under: delegation.id, on: try sqlDatabase(db)) {
+                guard let change = try c.returned(afterRevoking: delegation, by: staff.staff, directory: ctx.directory,
                                                              now: ctx.now()) else { continue }
                 try await commit(change, facts: nil, isNew: false)
             }
@@ -109,9 +108,9 @@ struct CaseService {
 
     /// A case the member may see; any other is "not found", so ids reveal nothing.
     func visibleCase(_ id: UUID, staff: AuthenticatedStaff) async throws -> Case {
-        guard let row = try await CaseModel.find(id, on: db) else { throw APIError.notFound("办件") }
-        let c = try row.domain()
-        guard c.isVisible(to: staff.scope) else { throw APIError.notFound("办件") }
+        guard let c = try await CaseRows.find(id, on: try sqlDatabase(db)), c.isVisible(to: staff.scope) else {
+            throw APIError.notFound("办件")
+        }
         return c
     }
 
@@ -142,9 +141,10 @@ struct CaseService {
 
     // MARK: saving
 
-    /// Stores a change in one write: the case (claiming its version unless new), its events, the certificate it
-    /// issued and the applicant's messages. The certificate is signed before the write, so the write stays short.
-    /// `facts`: what the rules decided on; the write confirms the directory has not changed since.
+    /// Stores a change in one write: the case (claiming its version unless new; numbering it when new and not yet
+    /// numbered), its events, the certificate it issued and the applicant's messages. The certificate is signed
+    /// before the write, so the write stays short. `facts`: what the rules decided on; the write confirms the
+    /// directory has not changed since.
     @discardableResult
     func commit(_ change: CaseChange, facts: CaseFacts?, isNew: Bool,
                 also: @escaping @Sendable (Database) async throws -> Void = { _ in }) async throws -> Case {
@@ -154,46 +154,42 @@ struct CaseService {
             certificate = try await certificates.issue(order, for: change.case, item: item,
                                                        regionPath: ctx.directory.tree.path(of: change.case.region))
         }
-        let messages = ApplicantMessage.owed(by: change.case, after: change.events, county: ctx.directory.countyName)
         var next = change.case
         if !isNew { next.version += 1 }
-        let stored = next
-        let row = try CaseModel(stored)
-        let events = try change.events.map { try CaseEventModel($0, caseId: stored.id) }
-        let claim = isNew ? nil : VersionClaim(table: CaseModel.schema, id: stored.id, version: change.case.version)
-        let issued = certificate
-        let now = ctx.now()
-        try await ctx.write(db, claiming: claim, directoryAt: facts?.directory.version) { tx in
-            if isNew {
-                try await row.create(on: tx)
-            } else {
-                row.$id.exists = true
-                try await row.update(on: tx)
-            }
+        let numbering = isNew && next.number.isEmpty
+        let (unnumbered, events, issued, now, today, county) = (next, change.events, certificate, ctx.now(), ctx.today, ctx.directory.countyName)
+        let claim = isNew ? nil : VersionClaim(table: CaseModel.schema, id: next.id, version: change.case.version)
+        return try await ctx.write(db, claiming: claim, directoryAt: facts?.directory.version) { tx in
+            let sql = try sqlDatabase(tx)
+            var stored = unnumbered
+            if numbering { stored.number = try await Self.nextNumber(region: stored.region, on: today, sql) }
+            if isNew { try await CaseRows.insert(stored, on: sql) } else { try await CaseRows.update(stored, on: sql) }
             try await issued?.create(on: tx)
-            for e in events { try await e.create(on: tx) }
-            try await Outbox.queue(messages, caseId: stored.id, at: now, on: tx)
+            try await CaseRows.insert(events, caseId: stored.id, on: sql)
+            try await Outbox.queue(ApplicantMessage.owed(by: stored, after: events, county: county), caseId: stored.id, at: now, on: tx)
             try await also(tx)
+            return stored
         }
-        return stored
     }
 
-    /// The next case number of today (a failed intake may leave a gap in the day's sequence, as paper registers do).
+    /// The next case number of today, in a write of its own (a failed intake may leave a gap in the day's sequence,
+    /// as paper registers do).
     func allocateNumber(region: DivisionCode) async throws -> String {
+        let today = ctx.today
+        return try await ctx.write(db) { tx in try await Self.nextNumber(region: region, on: today, try sqlDatabase(tx)) }
+    }
+
+    /// Draws the day's next sequence value: one atomic upsert on both engines.
+    static func nextNumber(region: DivisionCode, on date: LocalDate, _ sql: SQLDatabase) async throws -> String {
         let county = region.county
-        let date = ctx.today
         let key = CaseNumber.sequenceKey(county: county, date: date)
-        let value = try await ctx.write(db) { tx -> Int in
-            guard let sql = tx as? SQLDatabase else { throw APIError(.internalServerError, "no_sql", "数据库不支持") }
-            let row = try await sql.raw("""
-                INSERT INTO case_sequences (key, next_value) VALUES (\(bind: key), 1)
-                ON CONFLICT (key) DO UPDATE SET next_value = case_sequences.next_value + 1
-                RETURNING next_value
-                """).first()
-            guard let value = try row?.decode(column: "next_value", as: Int.self) else {
-                throw APIError(.internalServerError, "sequence_failed", "办件编号分配失败")
-            }
-            return value
+        let row = try await sql.raw("""
+            INSERT INTO case_sequences (key, next_value) VALUES (\(bind: key), 1)
+            ON CONFLICT (key) DO UPDATE SET next_value = case_sequences.next_value + 1
+            RETURNING next_value
+            """).first()
+        guard let value = try row?.decode(column: "next_value", as: Int.self) else {
+            throw APIError(.internalServerError, "sequence_failed", "办件编号分配失败")
         }
         return CaseNumber(county: county, date: date, sequence: value).description
     }

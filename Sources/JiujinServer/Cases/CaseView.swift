@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import JiujinCore
 import Vapor
@@ -55,13 +56,6 @@ struct CaseView: Sendable {
     func did(_ action: CaseAction) -> Bool { events.contains { $0.action == action } }
 }
 
-extension Optional {
-    func asyncMap<U>(_ transform: (Wrapped) async throws -> U?) async rethrows -> U? {
-        guard let value = self else { return nil }
-        return try await transform(value)
-    }
-}
-
 /// Builds `CaseView`s: one place decides what a member of staff sees of a case.
 struct CaseReader {
     let db: Database
@@ -101,7 +95,7 @@ struct CaseReader {
         let service = CaseService(db: db, ctx: ctx)
         let d = ctx.directory
         let item = d.items[c.itemCode]
-        let events = try await CaseEventModel.query(on: db).filter(\.$caseId == c.id).sort(\.$sequence).all().map { try $0.domain() }
+        let events = try await CaseRows.events(of: c.id, on: try sqlDatabase(db))
         var actions: [CaseAction] = []
         var colleagues: [StaffMember] = []
         if let item, parts.contains(.actions) {
@@ -109,28 +103,50 @@ struct CaseReader {
             actions = c.availableActions(for: staff.staff, facts: facts)
             if actions.contains(.reassign) { colleagues = try await service.approvers(of: c.decidingOrgId).filter { $0.id != c.assigneeId } }
         }
+        // The parts are read with plain SQL: every case page and detail asks for them.
+        let sql = try sqlDatabase(db)
         var feedback: [CaseView.FeedbackEntry] = []
         if parts.contains(.feedback) {
-            feedback = try await CaseFeedbackModel.query(on: db).filter(\.$caseId == c.id).sort(\.$at).all().map {
-                CaseView.FeedbackEntry(at: $0.at, channel: $0.channel, text: $0.text, staffId: $0.staffId)
-            }
+            feedback = try await sql.raw("SELECT staff_id, channel, text, at FROM case_feedback WHERE case_id = \(bind: c.id) ORDER BY at")
+                .all().map {
+                    CaseView.FeedbackEntry(at: try $0.decode(column: "at", as: Date.self), channel: try $0.decode(column: "channel", as: String.self),
+                                           text: try $0.decode(column: "text", as: String.self),
+                                           staffId: try $0.decode(column: "staff_id", as: String.self))
+                }
         }
         var names: [String: String] = [:]
         if parts.contains(.names) {
             let ids = Set(events.map(\.actorId) + feedback.map(\.staffId) + [c.assigneeId, c.acceptedBy].compactMap { $0 })
-            for row in try await StaffModel.query(on: db).filter(\.$id ~~ Array(ids)).all() { names[row.id ?? ""] = row.name }
+            if !ids.isEmpty {
+                for row in try await sql.raw("SELECT id, name FROM staff WHERE id IN (\(binds: ids.sorted()))").all() {
+                    names[try row.decode(column: "id", as: String.self)] = try row.decode(column: "name", as: String.self)
+                }
+            }
         }
         var certificates: [CaseView.CertificateSummary] = []
         if parts.contains(.certificates) {
-            certificates = try await CertificateModel.query(on: db).filter(\.$caseId == c.id).all().map {
-                CaseView.CertificateSummary(id: $0.id ?? "", type: $0.type, issued: $0.issuedOn, orgId: $0.orgId, revoked: $0.revokedAt != nil)
-            }
+            certificates = try await sql.raw("""
+                SELECT id, type, issued_on, org_id, revoked_at FROM certificates WHERE case_id = \(bind: c.id) ORDER BY issued_on, id
+                """).all().map {
+                    CaseView.CertificateSummary(id: try $0.decode(column: "id", as: String.self), type: try $0.decode(column: "type", as: String.self),
+                                                issued: try $0.decode(column: "issued_on", as: String.self),
+                                                orgId: try $0.decode(column: "org_id", as: String.self),
+                                                revoked: try $0.decode(column: "revoked_at", as: Date?.self) != nil)
+                }
         }
         return CaseView(c: c, item: item, events: events, applicant: revealed ? c.applicant : c.applicant.masked, revealed: revealed,
                         actions: actions, clock: try clockState(of: c), names: names, certificates: certificates, feedback: feedback,
                         colleagues: colleagues,
-                        delegationSeal: try await c.delegationId.asyncMap { try await DelegationModel.find($0, on: db)?.sealNumber },
+                        delegationSeal: try await delegationSeal(of: c, directory: d),
                         directory: d)
+    }
+
+    /// The seal of the delegation the case runs under: from the snapshot, or for a delegation revoked since
+    /// (the snapshot holds only those in force) from its row.
+    private func delegationSeal(of c: Case, directory d: Directory) async throws -> String? {
+        guard let id = c.delegationId else { return nil }
+        if let inForce = d.delegations.first(where: { $0.id == id }) { return inForce.sealNumber }
+        return try await DelegationModel.find(id, on: db)?.sealNumber
     }
 
     /// The clock as of today: the deadline with its warnings, and for open cases the light and the days left.

@@ -39,6 +39,6 @@ struct HomePages: RouteCollection {
         let staff = try req.pageStaff()
         let lists = CaseLists(req, staff: staff)
         return try await req.render(HomePage(layout: req.layout(title: "工作台", section: "home"), role: staff.role,
-                                             open: try await lists.openCases().map(lists.row)))
+                                             open: try await lists.openCases()))
     }
 }

@@ -61,6 +61,8 @@ struct CertificateController: RouteCollection {
         var token: CertificateToken?
         let p = req.query[String.self, at: "p"], s = req.query[String.self, at: "s"]
         if p != nil || s != nil {
+            if let p, p.utf8.count > 8192 { throw APIError.invalid("p", "二维码内容过长（p 不超过8192个字符）") }
+            if let s, s.utf8.count > 200 { throw APIError.invalid("s", "签名过长（s 不超过200个字符）") }
             guard let p, let s, let parsed = CertificateToken.fromParts(id: id, p: p, s: s) else {
                 throw APIError.invalid(p == nil ? "p" : "s", "二维码内容无法识别（p、s 须同时提供，为 base64url，签名64字节）")
             }

@@ -1,5 +1,6 @@
 import Crypto
 import Fluent
+import SQLKit
 import Foundation
 import JiujinCore
 import QRCode
@@ -70,9 +71,16 @@ struct CertificateService {
     /// Licence types the holder already has, valid today (for 免提交).
     func libraryTypes(holderNumber: String) async throws -> Set<String> {
         let today = ctx.today
-        let rows = try await CertificateModel.query(on: db).filter(\.$holderKey == Self.holderKey(holderNumber, master: ctx.masterKey))
-            .filter(\.$revokedAt == nil).all()
-        return Set(rows.filter { ($0.validUntil.flatMap(LocalDate.init) ?? today) >= today }.map(\.type))
+        // Asked at every intake: one indexed query for two columns.
+        let rows = try await sqlDatabase(db).raw("""
+            SELECT type, valid_until FROM certificates
+            WHERE holder_key = \(bind: Self.holderKey(holderNumber, master: ctx.masterKey)) AND revoked_at IS NULL
+            """).all()
+        var held = Set<String>()
+        for row in rows where (try row.decode(column: "valid_until", as: String?.self).flatMap(LocalDate.init) ?? today) >= today {
+            held.insert(try row.decode(column: "type", as: String.self))
+        }
+        return held
     }
 
     func token(_ c: CertificateModel) -> CertificateToken {
@@ -106,9 +114,13 @@ struct CertificateService {
         if let cert {
             let stored = self.token(cert)
             payload = try? JSONDecoder().decode(CertificatePayload.self, from: Data(stored.payload))
-            let keys = try await keys.publicKeys()
             let presented = token ?? stored
-            switch OfflineVerifier.verify(presented, publicKeys: keys, today: ctx.today) {
+            var named: [String: [UInt8]] = [:]
+            if let kid = (try? JSONDecoder().decode(CertificatePayload.self, from: Data(presented.payload)))?.kid,
+               let key = try await keys.publicKey(kid: kid) {
+                named[kid] = key
+            }
+            switch OfflineVerifier.verify(presented, publicKeys: named, today: ctx.today) {
             case .badSignature, .malformed, .unknownKey: status = .tampered
             case .expired: status = .expired
             case .authentic: status = .authentic

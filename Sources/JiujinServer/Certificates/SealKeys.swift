@@ -1,6 +1,7 @@
 import Crypto
 import Fluent
 import Foundation
+import SQLKit
 import JiujinCore
 import Vapor
 
@@ -61,11 +62,12 @@ struct SealKeys {
         return try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
     }
 
-    /// Every public key ever used, current and retired, by key id.
-    func publicKeys() async throws -> [String: [UInt8]] {
-        var out: [String: [UInt8]] = [:]
-        for row in try await SealKeyModel.query(on: db).all() { out[row.id!] = Base64URL.decode(row.publicKey) }
-        return out
+    /// The public half of one key, current or retired: one primary-key read (a verification needs only the key its
+    /// payload names, never the whole table).
+    func publicKey(kid: String) async throws -> [UInt8]? {
+        guard kid.count <= 40 else { return nil }
+        return try await sqlDatabase(db).raw("SELECT public_key FROM seal_keys WHERE id = \(bind: kid)").first()
+            .flatMap { Base64URL.decode(try $0.decode(column: "public_key", as: String.self)) }
     }
 
     /// The master key: JIUJIN_SEAL_KEY (base64, 32 bytes), else a key file kept in the data directory.

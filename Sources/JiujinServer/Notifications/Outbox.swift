@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import JiujinCore
 
@@ -7,19 +8,13 @@ import JiujinCore
 /// so a slow or broken sender never slows or fails a case action.
 enum Outbox {
     static func queue(_ messages: [ApplicantMessage], caseId: UUID, at now: Date, on db: Database) async throws {
-        for m in messages {
-            let n = NotificationModel()
-            n.id = UUID()
-            n.caseId = caseId
-            n.kind = m.kind
-            n.phone = m.phone
-            n.text = m.text
-            n.status = NotificationStatus.pending.rawValue
-            n.attempts = 0
-            n.nextAttemptAt = now
-            n.createdAt = now
-            try await n.create(on: db)
+        guard !messages.isEmpty else { return }
+        var query: SQLQueryString = "INSERT INTO notifications (id, case_id, kind, phone, text, status, attempts, next_attempt_at, created_at) VALUES "
+        for (i, m) in messages.enumerated() {
+            let row: [any Encodable & Sendable] = [UUID(), caseId, m.kind, m.phone, m.text, NotificationStatus.pending.rawValue, 0, now, now]
+            query += i == 0 ? "(\(binds: row))" : ", (\(binds: row))"
         }
+        try await sqlDatabase(db).raw(query).run()
     }
 }
 

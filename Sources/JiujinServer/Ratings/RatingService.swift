@@ -33,10 +33,10 @@ struct RatingService {
         guard phoneLast4.count == 4, phoneLast4.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw APIError.invalid("phoneLast4", "请输入申请时所留手机号码的后4位")
         }
-        guard let model = try await CaseModel.query(on: db).filter(\.$number == n).first(), model.applicantPhone.hasSuffix(phoneLast4) else {
+        guard let c = try await CaseRows.find(number: n, on: try sqlDatabase(db)), c.applicant.phone.hasSuffix(phoneLast4) else {
             throw APIError(.notFound, "not_found", "办件编号与手机号码后4位不匹配")
         }
-        return try model.domain()
+        return c
     }
 
     func rate(_ c: Case, _ input: Input) async throws -> (RatingModel, FollowUpModel?) {

@@ -63,7 +63,7 @@ actor GroupWriter {
         let started = ContinuousClock.now
         do {
             try await database().transaction { tx in
-                guard let sql = tx as? SQLDatabase else { throw APIError(.internalServerError, "no_sql", "数据库不支持") }
+                let sql = try sqlDatabase(tx)
                 for (i, work) in works.enumerated() {
                     try await sql.raw("SAVEPOINT unit").run()
                     do {

@@ -4,7 +4,7 @@ import Vapor
 /// Bodies are limited per route (`app.routes.defaultMaxBodySize`, 413); free text per field in the core (`TextLimit`).
 /// Beyond 80 KB of URL or headers SwiftNIO's HTTP parser closes the connection before jiujin sees the request.
 struct InputLimitsMiddleware: AsyncMiddleware {
-    static let maxURLBytes = 8 * 1024
+    static let maxURLBytes = 16 * 1024
     static let maxHeaderBytes = 16 * 1024
 
     func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {

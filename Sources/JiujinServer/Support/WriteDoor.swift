@@ -58,8 +58,7 @@ struct VersionClaim: Sendable {
     var version: Int
 
     func take(on db: Database) async throws {
-        guard let sql = db as? SQLDatabase else { throw APIError(.internalServerError, "no_sql", "数据库不支持") }
-        let claimed = try await sql.update(table)
+        let claimed = try await sqlDatabase(db).update(table)
             .set("version", to: SQLBind(version + 1))
             .where("id", .equal, SQLBind(id))
             .where("version", .equal, SQLBind(version))
@@ -84,4 +83,10 @@ enum DirectoryVersion {
     static func confirm(_ version: Int, on db: Database) async throws {
         guard try await current(on: db) == version else { throw Changed() }
     }
+}
+
+/// The SQL side of a Fluent database: both engines jiujin runs on have one.
+func sqlDatabase(_ db: Database) throws -> SQLDatabase {
+    guard let sql = db as? SQLDatabase else { throw APIError(.internalServerError, "no_sql", "数据库不支持 SQL") }
+    return sql
 }
