@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import JiujinCore
 
@@ -64,5 +65,11 @@ import Testing
         #expect(Masking.name("欧阳明月") == "欧阳**")
         #expect(Masking.phone("13812345678") == "138****5678")
         #expect(Masking.residentID("123") == "***")
+    }
+
+    @Test func hexMatchesTheFormatterForEveryByte() {
+        let all = (0...255).map { UInt8($0) }
+        #expect(Hex.encode(all) == all.map { String(format: "%02x", $0) }.joined())
+        #expect(Hex.encode([UInt8]()) == "")
     }
 }

@@ -95,6 +95,9 @@ import VaporTesting
             expectRefused(try await c.send(.GET, "/api/v1/items?q=\(String(repeating: "y", count: 101))"), field: "q", "search")
             expectRefused(try await c.send(.GET, "/api/v1/cases?status=\(String(repeating: "x", count: 3000))", token: agent), field: "status", "status")
             expectRefused(try await c.send(.GET, "/api/v1/authority?org=\(String(repeating: "x", count: 3000))&item=SCJ0701"), field: "org", "authority")
+            for org in ["", String(repeating: "x", count: 65)] {
+                expectRefused(try await c.send(.GET, "/api/v1/delegations?org=\(org)", token: agent), field: "org", "delegations org «\(org.prefix(3))»")
+            }
             _ = app
         }
     }

@@ -101,7 +101,7 @@ public struct CaseEvent: Codable, Hashable, Sendable {
     }
 
     public func computeHash() -> String {
-        SHA256.hash(data: canonicalBytes).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: canonicalBytes))
     }
 }
 

@@ -52,6 +52,8 @@ public struct Region: Codable, Hashable, Sendable, Identifiable {
 public struct RegionTree: Sendable {
     public private(set) var byCode: [DivisionCode: Region] = [:]
     private var children: [DivisionCode: [DivisionCode]] = [:]
+    /// The regions without a parent (the county), found once: messages and headers ask for it on every write.
+    public private(set) var roots: [Region] = []
 
     public init(_ regions: [Region]) throws(RegionTreeError) {
         for r in regions.sorted(by: { $0.code < $1.code }) {
@@ -61,12 +63,12 @@ public struct RegionTree: Sendable {
                 children[p, default: []].append(r.code)
             }
             byCode[r.code] = r
+            if r.parent == nil { roots.append(r) }
         }
     }
 
     public subscript(code: DivisionCode) -> Region? { byCode[code] }
 
-    public var roots: [Region] { byCode.values.filter { $0.parent == nil }.sorted { $0.code < $1.code } }
 
     public func children(of code: DivisionCode) -> [Region] {
         (children[code] ?? []).compactMap { byCode[$0] }

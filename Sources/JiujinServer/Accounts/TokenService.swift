@@ -23,7 +23,7 @@ struct TokenService {
     static let lockout: TimeInterval = 15 * 60
 
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Data(token.utf8)))
     }
 
     /// Random URL-safe text of 32 bytes, for tokens and CSRF values.

@@ -97,7 +97,7 @@ struct CaseService {
     func returnCases(decidedUnder revoked: [Delegation], by staff: AuthenticatedStaff) async throws {
         for delegation in revoked {
             for c in try await CaseRows.running(under: delegation.id, on: try sqlDatabase(db)) {
-                guard let change = try c.returned(afterRevoking: delegation, by: staff.staff, directory: ctx.directory,
+                guard let change = c.returned(afterRevoking: delegation, by: staff.staff, directory: ctx.directory,
                                                              now: ctx.now()) else { continue }
                 try await commit(change, facts: nil, isNew: false)
             }

@@ -166,7 +166,7 @@ struct CatalogController: RouteCollection {
         _ = try req.requireStaff()
         var query = DelegationModel.query(on: req.db).sort(\.$id)
         if let org = req.query[String.self, at: "org"] {
-            guard org.count <= 64 else { throw APIError.invalid("org", "机构编码不超过64个字符") }
+            guard (1...64).contains(org.count) else { throw APIError.invalid("org", "机构编码应为1到64个字符") }
             query = query.group(.or) { $0.filter(\.$toOrgId == org).filter(\.$fromOrgId == org) }
         }
         let orgs = req.jiujin.directory.organizations

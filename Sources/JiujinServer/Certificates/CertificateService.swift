@@ -60,7 +60,7 @@ struct CertificateService {
     /// The keyed hash that finds a holder in the library without storing their number again.
     static func holderKey(_ number: String, master: SymmetricKey) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(("holder:" + number.uppercased()).utf8), using: master)
-        return mac.map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(mac)
     }
 
     static func newId() -> String {

@@ -46,7 +46,7 @@ struct SealKeys {
         let row = SealKeyModel()
         var kidBytes = [UInt8](repeating: 0, count: 6)
         for i in kidBytes.indices { kidBytes[i] = UInt8.random(in: 0...255) }
-        row.id = "k" + kidBytes.map { String(format: "%02x", $0) }.joined()
+        row.id = "k" + Hex.encode(kidBytes)
         row.sealId = sealId
         row.publicKey = Base64URL.encode(Array(key.publicKey.rawRepresentation))
         let box = try AES.GCM.seal(key.rawRepresentation, using: master, authenticating: Data(row.id!.utf8))
