@@ -115,6 +115,7 @@ func addMigrations(_ app: Application) {
     app.migrations.add(M008_CreateWorkbench())
     app.migrations.add(M009_CreateCertificates())
     app.migrations.add(M010_DirectoryVersion())
+    app.migrations.add(M011_CaseListIndexes())
 }
 
 struct DataDirectoryLockKey: StorageKey {
