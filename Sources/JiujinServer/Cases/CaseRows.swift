@@ -65,9 +65,9 @@ enum CaseRows {
 
     /// The running cases decided under a delegation.
     static func running(under delegationId: String, on sql: SQLDatabase) async throws -> [Case] {
-        let running = CaseStatus.allCases.filter(\.isRunning).map(\.rawValue)
-        return try await sql.raw("""
-            SELECT \(unsafeRaw: caseList) FROM cases WHERE delegation_id = \(bind: delegationId) AND status IN (\(binds: running))
+        try await sql.raw("""
+            SELECT \(unsafeRaw: caseList) FROM cases WHERE delegation_id = \(bind: delegationId)
+            AND status IN (\(binds: CaseLists.runningStatuses))
             ORDER BY number
             """).all().map(decodeCase)
     }
