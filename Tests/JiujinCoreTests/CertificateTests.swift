@@ -64,4 +64,21 @@ import Testing
         #expect(Base64URL.decode("a+b") == nil)
         #expect(Base64URL.decode(Base64URL.encode([0, 255, 62, 63])) == [0, 255, 62, 63])
     }
+
+    @Test func base64URLAgreesWithFoundationAndRefusesWhatIsNotCanonical() {
+        var generator = SystemRandomNumberGenerator()
+        for length in 0..<70 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let expected = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+                .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            #expect(Base64URL.encode(bytes) == expected)
+            #expect(Base64URL.decode(expected) == bytes)
+        }
+        #expect(Base64URL.decode("") == [])
+        #expect(Base64URL.decode("A") == nil)        // no length leaves one character over
+        #expect(Base64URL.decode("AB==") == nil)     // no padding
+        #expect(Base64URL.decode("AA") == [0])
+        #expect(Base64URL.decode("AB") == nil)       // leftover bits set: not what the encoder writes
+        #expect(Base64URL.decode("中文") == nil)
+    }
 }

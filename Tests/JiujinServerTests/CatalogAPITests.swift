@@ -53,6 +53,45 @@ import VaporTesting
         }
     }
 
+    @Test func keptAnswersFollowTheDirectoryAndNeverMixAskers() async throws {
+        try await withJiujin { app, c in
+            let before = try await c.send(.GET, "/api/v1/items/SCJ0701")
+            let again = try await c.send(.GET, "/api/v1/items/SCJ0701")
+            #expect(before.text == again.text)
+            #expect(again.list("delegations").count == 10)
+            #expect(app.jiujin.answers.count >= 1)
+            // Revoking a delegation moves the directory on: the next guide and search are answered afresh.
+            let revoked = try #require(before.list("delegations").first?["id"] as? String)
+            let admin = try await c.login("admin")
+            let r = try await c.send(.POST, "/api/v1/delegations/\(revoked)/revoke", token: admin, json: ["reason": "调整委托范围"])
+            #expect(r.status == .ok, "\(r.text)")
+            let after = try await c.send(.GET, "/api/v1/items/SCJ0701")
+            #expect(after.list("delegations").count == 9)
+            #expect(!after.list("delegations").contains { $0["id"] as? String == revoked })
+            // An agent's coloured answer is never kept for anyone else, nor the public's for the agent.
+            let agent = try await c.login("dl-100201")
+            #expect(try await c.send(.GET, "/api/v1/items?q=yyzz", token: agent).list("items").first?["agentColour"] as? String != nil)
+            #expect(try await c.send(.GET, "/api/v1/items?q=yyzz").list("items").allSatisfy { $0["agentColour"] == nil })
+            #expect(try await c.send(.GET, "/api/v1/items/SCJ0701", token: agent).string("agentColour") == "yellow")
+            #expect(try await c.send(.GET, "/api/v1/items/SCJ0701")["agentColour"] == nil)
+            // Each filter is part of what is kept: a different filter is a different answer.
+            let all = try await c.send(.GET, "/api/v1/items?limit=500")
+            let instant = try await c.send(.GET, "/api/v1/items?limit=500&instant=true")
+            #expect((instant.int("count") ?? 0) < (all.int("count") ?? 0))
+            #expect(try await c.send(.GET, "/api/v1/items?limit=500").int("count") == all.int("count"))
+        }
+    }
+
+    @Test func queryParametersAreReadOnceAndDecoded() {
+        let q = QueryValues("q=%E8%90%A5%E4%B8%9A+%E6%89%A7%E7%85%A7&limit=5&limit=9&empty=&flag&bad=%ZZ%&&=x")
+        #expect(q["q"] == "营业 执照")
+        #expect(q["limit"] == "5") // a name given twice keeps its first value
+        #expect(q["empty"] == "" && q["flag"] == "")
+        #expect(q["bad"] == "%ZZ%")
+        #expect(q["missing"] == nil)
+        #expect(QueryValues(nil)["q"] == nil && QueryValues("")["q"] == nil)
+    }
+
     @Test func pointsThatCanAcceptAnItemNearestFirst() async throws {
         try await withJiujin { app, c in
             // Standing next to 王官庄村 station in 青石镇.

@@ -24,6 +24,7 @@ func withJiujin(demo: Bool = true, tune: (inout ServerOptions) -> Void = { _ in 
             storage = .sqliteMemory
         }
         var options = ServerOptions(storage: storage, loadDemo: demo, fixedNow: testNow, backgroundJobs: false)
+        options.passwordCost = 4 // bcrypt's least: the tests sign in hundreds of times
         tune(&options)
         try await configure(app, options: options)
         try await body(app, TestClient(app: app))
@@ -44,8 +45,10 @@ func withTwoJiujinsOnPostgres(_ body: (TestClient, TestClient) async throws -> V
     let first = try await Application.make(.testing)
     let second = try await Application.make(.testing)
     do {
-        try await configure(first, options: ServerOptions(storage: .postgres(url: url, schema: schema), fixedNow: testNow, backgroundJobs: false))
-        try await configure(second, options: ServerOptions(storage: .postgres(url: url, schema: schema), fixedNow: testNow, backgroundJobs: false))
+        try await configure(first, options: ServerOptions(storage: .postgres(url: url, schema: schema), fixedNow: testNow, backgroundJobs: false,
+                                                          passwordCost: 4))
+        try await configure(second, options: ServerOptions(storage: .postgres(url: url, schema: schema), fixedNow: testNow, backgroundJobs: false,
+                                                           passwordCost: 4))
         try await body(TestClient(app: first), TestClient(app: second))
     } catch {
         try? await second.asyncShutdown()
@@ -84,8 +87,8 @@ struct TestClient {
 
     @discardableResult
     func send(_ method: HTTPMethod, _ path: String, token: String? = nil, json: Any? = nil, raw: String? = nil,
-              contentType: String = "application/json") async throws -> Reply {
-        var headers = HTTPHeaders()
+              contentType: String = "application/json", headers extra: [(String, String)] = []) async throws -> Reply {
+        var headers = HTTPHeaders(extra)
         if let token { headers.bearerAuthorization = BearerAuthorization(token: token) }
         var body: ByteBuffer?
         if let json {

@@ -17,7 +17,7 @@ import VaporTesting
         location?.components(separatedBy: "/cases/").last?.components(separatedBy: "/").first
     }
 
-    @Test func signInRequiresTheFormTokenAndLocksAfterFailures() async throws {
+    @Test func signInRequiresTheFormTokenAndSlowsAfterFailures() async throws {
         try await withJiujin { app, _ in
             let web = WebClient(app: app)
             #expect(try await web.get("/").location?.hasPrefix("/login") == true)
@@ -31,7 +31,8 @@ import VaporTesting
                 #expect(wrong.status == .unauthorized && wrong.html.contains("用户名或密码错误"))
             }
             let locked = try await web.signIn("ck-100")
-            #expect(locked.status == .tooManyRequests && locked.html.contains("锁定"))
+            #expect(locked.status == .tooManyRequests && locked.html.contains("登录失败次数过多"))
+            #expect(locked.html.contains("秒后再试"))
             let ok = try await web.signIn("ck-101")
             #expect(ok.status == .seeOther && ok.location == "/")
             #expect(try await web.get("/").html.contains("工作台"))

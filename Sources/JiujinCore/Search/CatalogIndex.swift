@@ -41,6 +41,20 @@ public struct CatalogIndex: Sendable {
         var field: Field
         var normalized: String
         var tokens: [Token]
+        /// `normalized` as UTF-8, searched byte-wise (a UTF-8 match starts and ends on character boundaries).
+        var bytes: [UInt8]
+        var characterCount: Int
+        /// First bytes of any token's readings: a pinyin query must start with one of them.
+        var firstBytes: Set<UInt8>
+
+        init(field: Field, normalized: String, tokens: [Token]) {
+            self.field = field
+            self.normalized = normalized
+            self.tokens = tokens
+            bytes = Array(normalized.utf8)
+            characterCount = normalized.count
+            firstBytes = Set(tokens.flatMap { $0.readings.compactMap(\.first) })
+        }
     }
 
     struct Entry: Sendable {
@@ -125,13 +139,14 @@ public struct CatalogIndex: Sendable {
     /// small one for short texts. The same text scores the same whether it was
     /// found by its characters or by their pinyin, so "营业执照" and "yingye" agree.
     static func match(_ q: String, _ qBytes: [UInt8], pinyin: Bool, in text: Text) -> (Double, MatchKind)? {
-        if let r = text.normalized.range(of: q) {
-            let start = text.normalized.distance(from: text.normalized.startIndex, to: r.lowerBound)
+        if let at = firstOccurrence(of: qBytes, in: text.bytes) {
+            // Characters before the match: the bytes that begin a UTF-8 sequence.
+            let start = text.bytes[..<at].reduce(0) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
             return (score(text, start: start), .exact)
         }
-        guard pinyin, !text.tokens.isEmpty else { return nil }
+        guard pinyin, let first = qBytes.first, text.firstBytes.contains(first) else { return nil }
         var bestMatch: (start: Int, full: Bool)?
-        for s in text.tokens.indices {
+        for s in text.tokens.indices where text.tokens[s].readings.contains(where: { $0.first == first }) {
             if let full = syllableMatch(qBytes, text.tokens, from: s) {
                 bestMatch = (s, full)
                 break
@@ -143,7 +158,28 @@ public struct CatalogIndex: Sendable {
     }
 
     static func score(_ text: Text, start: Int) -> Double {
-        text.field.weight + (start == 0 ? 20 : 10.0 / Double(start + 1)) + 10.0 / Double(max(text.normalized.count, 1))
+        text.field.weight + (start == 0 ? 20 : 10.0 / Double(start + 1)) + 10.0 / Double(max(text.characterCount, 1))
+    }
+
+    /// Where `needle` first occurs in `haystack`, by byte.
+    static func firstOccurrence(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard let first = needle.first else { return 0 }
+        guard haystack.count >= needle.count else { return nil }
+        return haystack.withUnsafeBufferPointer { h in
+            needle.withUnsafeBufferPointer { n in
+                var i = 0
+                let last = h.count - n.count
+                while i <= last {
+                    if h[i] == first {
+                        var j = 1
+                        while j < n.count && h[i + j] == n[j] { j += 1 }
+                        if j == n.count { return i }
+                    }
+                    i += 1
+                }
+                return nil
+            }
+        }
     }
 
     /// Whether the query spells consecutive tokens from `start`, each by a

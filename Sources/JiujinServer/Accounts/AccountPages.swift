@@ -25,7 +25,7 @@ struct PasswordPage: PageContext {
 struct AccountPages: RouteCollection {
     func boot(routes: RoutesBuilder) throws {
         routes.get("login", use: loginPage)
-        routes.post("login", use: login)
+        routes.grouped(RateLimitMiddleware(door: .signIn)).post("login", use: login)
         routes.post("logout", use: logout)
         routes.get("account", "password", use: passwordPage)
         routes.post("account", "password", use: changePassword)
@@ -38,7 +38,7 @@ struct AccountPages: RouteCollection {
 
     func renderLogin(_ req: Request, username: String, error: String?, status: HTTPStatus) async throws -> Response {
         let token = req.issueFormToken()
-        let next = Self.safeNext(req.query[String.self, at: "next"] ?? (try? req.content.get(String.self, at: "next")))
+        let next = Self.safeNext(req.queryText("next") ?? (try? req.content.get(String.self, at: "next")))
         let page = LoginPage(layout: req.layout(title: "工作人员登录", section: "login"), username: String(username.prefix(64)), next: next,
                              error: error, demo: req.jiujin.options.loadDemo)
         let response = try await req.render(page, status: status)
@@ -55,13 +55,16 @@ struct AccountPages: RouteCollection {
     func login(req: Request) async throws -> Response {
         let form = try req.content.decode(LoginForm.self)
         do {
-            let staff = try await TokenService(req).authenticate(username: form.username.trimmed, password: form.password)
+            let staff = try await TokenService(req).authenticate(username: form.username.trimmed, password: form.password,
+                                                                 address: req.clientAddress)
             let response = req.redirect(to: staff.mustChangePassword ? "/account/password" : Self.safeNext(form.next))
             try await WebSessions.start(for: staff.id, on: req, response: response)
             response.cookies[WebSessions.loginCSRFCookie] = WebSessions.cookieValue("", req: req, maxAge: 0)
             return response
         } catch let e as APIError {
-            return try await renderLogin(req, username: form.username, error: e.message, status: e.status)
+            let response = try await renderLogin(req, username: form.username, error: e.message, status: e.status)
+            e.addHeaders(to: response)
+            return response
         }
     }
 

@@ -4,7 +4,7 @@ import Vapor
 /// Sign-in over JSON: tokens, the signed-in member, password change.
 struct AuthController: RouteCollection {
     func boot(routes: RoutesBuilder) throws {
-        routes.post("auth", "token", use: login)
+        routes.grouped(RateLimitMiddleware(door: .signIn)).post("auth", "token", use: login)
         routes.delete("auth", "token", use: logout)
         routes.get("auth", "me", use: me)
         routes.post("auth", "password", use: changePassword)
@@ -57,7 +57,8 @@ struct AuthController: RouteCollection {
 
     func login(req: Request) async throws -> TokenResponse {
         let body = try req.content.decode(LoginRequest.self)
-        let (token, expires, staff) = try await TokenService(req).issue(username: body.username, password: body.password)
+        let (token, expires, staff) = try await TokenService(req).issue(username: body.username, password: body.password,
+                                                                       address: req.clientAddress)
         return TokenResponse(token: token, expiresAt: expires, staff: StaffView(staff))
     }
 

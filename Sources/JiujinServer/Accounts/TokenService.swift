@@ -5,8 +5,8 @@ import JiujinCore
 import SQLKit
 import Vapor
 
-/// Passwords, sign-in and API tokens. Passwords are checked with Bcrypt;
-/// accounts lock for 15 minutes after 5 failures in a row.
+/// Passwords, sign-in and API tokens. Passwords are checked with Bcrypt on
+/// their own thread; failures slow further tries (`SignInThrottle`).
 struct TokenService {
     let db: Database
     let ctx: JiujinContext
@@ -19,8 +19,6 @@ struct TokenService {
     init(_ req: Request) { self.init(db: req.db, ctx: req.jiujin) }
 
     static let lifetime: TimeInterval = 12 * 3600
-    static let maxFailures = 5
-    static let lockout: TimeInterval = 15 * 60
 
     static func hash(_ token: String) -> String {
         Hex.encode(SHA256.hash(data: Data(token.utf8)))
@@ -33,46 +31,51 @@ struct TokenService {
         return Base64URL.encode(bytes)
     }
 
-    /// Checks a username and password, counting failures and locking the account after five.
-    func authenticate(username: String, password: String) async throws -> AuthenticatedStaff {
-        let now = ctx.now()
+    /// Checks a username and password. Every failure answers the same, whether the name exists or not; repeated
+    /// failures slow the name from that address (`SignInThrottle`). The password is checked on its own thread
+    /// (`PasswordWork`), never inside a write; a write happens only to replace a hash made at a lower cost.
+    func authenticate(username: String, password: String, address: String) async throws -> AuthenticatedStaff {
         // The limits are public, so refusing an overlong name or password says nothing about any account.
         guard username.count <= 64 else { throw APIError.invalid("username", "用户名不超过64个字符") }
         guard password.count <= 128 else { throw APIError.invalid("password", "密码不超过128个字符") }
+        let throttle = ctx.signInThrottle
+        if let wait = throttle.wait(name: username, address: address) {
+            throw APIError(.tooManyRequests, "too_many_attempts", "登录失败次数过多，请\(Self.describe(wait))后再试，或请管理员解除",
+                           retryAfter: Int(wait.rounded(.up)))
+        }
+        let failure = APIError(.unauthorized, "invalid_credentials", "用户名或密码错误")
         guard !username.isEmpty, !password.isEmpty,
               let user = try await StaffModel.query(on: db).filter(\.$username == username).first(), user.active, let userId = user.id else {
-            _ = try? Bcrypt.verify(password, created: Self.dummyHash) // same cost whether or not the user exists
-            throw APIError(.unauthorized, "invalid_credentials", "用户名或密码错误")
+            try await ctx.passwords.verifyNobody(password) // the same cost whether or not the user exists
+            throttle.failed(name: username, address: address)
+            throw failure
         }
-        if let until = user.lockedUntil, until > now {
-            throw APIError(.tooManyRequests, "account_locked", "连续登录失败次数过多，账号已临时锁定，请15分钟后再试或联系管理员")
+        guard try await ctx.passwords.verify(password, against: user.passwordHash) else {
+            throttle.failed(name: username, address: address)
+            throw failure
         }
-        let matches = try Bcrypt.verify(password, created: user.passwordHash)
-        if !matches || user.failedLogins != 0 || user.lockedUntil != nil {
+        throttle.succeeded(name: username, address: address)
+        if ctx.passwords.isWeaker(user.passwordHash) {
+            let stronger = try await ctx.passwords.hash(password)
             try await ctx.write(db) { tx in
                 guard let row = try await StaffModel.find(userId, on: tx) else { return }
-                if matches {
-                    row.failedLogins = 0
-                    row.lockedUntil = nil
-                } else {
-                    row.failedLogins += 1
-                    if row.failedLogins >= Self.maxFailures {
-                        row.lockedUntil = now.addingTimeInterval(Self.lockout)
-                        row.failedLogins = 0
-                    }
-                }
+                row.passwordHash = stronger
                 try await row.save(on: tx)
             }
         }
-        guard matches else { throw APIError(.unauthorized, "invalid_credentials", "用户名或密码错误") }
         guard let member = user.domain, let org = ctx.directory.organizations[member.orgId] else {
             throw APIError(.forbidden, "account_misconfigured", "账号所属机构不存在，请联系管理员")
         }
         return AuthenticatedStaff(member: member, org: org, mustChangePassword: user.mustChangePassword)
     }
 
-    func issue(username: String, password: String) async throws -> (String, Date, AuthenticatedStaff) {
-        let staff = try await authenticate(username: username, password: password)
+    /// "30秒", "2分钟", for a wait.
+    static func describe(_ wait: TimeInterval) -> String {
+        wait < 60 ? "\(Int(wait.rounded(.up)))秒" : "\(Int((wait / 60).rounded(.up)))分钟"
+    }
+
+    func issue(username: String, password: String, address: String) async throws -> (String, Date, AuthenticatedStaff) {
+        let staff = try await authenticate(username: username, password: password, address: address)
         let token = Self.randomToken()
         let expires = ctx.now().addingTimeInterval(Self.lifetime)
         let row = APITokenModel(tokenHash: Self.hash(token), staffId: staff.id, expiresAt: expires)
@@ -86,7 +89,7 @@ struct TokenService {
         guard let user = try await StaffModel.find(staffId, on: db) else { throw APIError.unauthenticated }
         guard current.count <= 128 else { throw APIError.invalid("currentPassword", "密码不超过128个字符") }
         guard new.count <= 128 else { throw APIError.invalid("newPassword", "新密码不超过128个字符", code: "weak_password") }
-        guard try Bcrypt.verify(current, created: user.passwordHash) else {
+        guard try await ctx.passwords.verify(current, against: user.passwordHash) else {
             throw APIError.invalid("currentPassword", "当前密码不正确", code: "wrong_password")
         }
         guard new.count >= 10, new.count <= 128, new.contains(where: \.isLetter), new.contains(where: \.isNumber) else {
@@ -95,7 +98,7 @@ struct TokenService {
         guard new != DemoCounty.demoPassword, new != current else {
             throw APIError.invalid("newPassword", "新密码不能与演示密码或当前密码相同", code: "weak_password")
         }
-        let hash = try Bcrypt.hash(new, cost: 12)
+        let hash = try await ctx.passwords.hash(new)
         try await ctx.write(db) { tx in
             guard let row = try await StaffModel.find(staffId, on: tx) else { return }
             row.passwordHash = hash
@@ -139,6 +142,4 @@ struct TokenService {
         let hash = Self.hash(token)
         try await ctx.write(db) { tx in try await APITokenModel.query(on: tx).filter(\.$tokenHash == hash).delete() }
     }
-
-    private static let dummyHash = (try? Bcrypt.hash("jiujin-timing-equaliser", cost: 10)) ?? ""
 }

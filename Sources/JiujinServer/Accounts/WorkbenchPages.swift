@@ -21,7 +21,7 @@ extension Request {
         return LayoutContext(title: title, section: section, county: jiujin.directory.countyName, staff: staff?.staff,
                              mustChangePassword: staff?.mustChangePassword ?? false,
                              csrf: storage[WebSessionKey.self]?.csrfToken ?? storage[FormTokenKey.self],
-                             noticeCode: query[String.self, at: "done"])
+                             noticeCode: queryText("done"))
     }
 
     /// Gives a public form (sign-in, rating) a fresh token bound to a cookie; call before `layout`.

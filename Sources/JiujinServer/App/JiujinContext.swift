@@ -14,6 +14,16 @@ public final class JiujinContext: Sendable {
     let dispatcher: NotificationDispatcher
     /// Access and verification records, written in batches.
     let records: RecordBuffer
+    /// Public guide and search answers, kept encoded per directory version and day.
+    let answers = EncodedAnswers(capacity: 4096)
+    /// Rate limits of the public doors.
+    let limiter: RateLimiter
+    /// Sign-in failures, per name and per name and address.
+    let signInThrottle = SignInThrottle()
+    /// Password hashing, on its own thread.
+    let passwords: PasswordWork
+    /// Seal public keys by kid, as read: a key's public half never changes.
+    let publicKeys = LockedBox<[String: [UInt8]]>([:])
     /// Seals the seal keys at rest and keys the licence library's holder hashes.
     let masterKey: SymmetricKey
     private let calendarBox: LockedBox<WorkingDayCalendar>
@@ -24,6 +34,8 @@ public final class JiujinContext: Sendable {
     init(options: ServerOptions, writer: (@Sendable () -> Database)?, sender: any NotificationSender, masterKey: SymmetricKey) {
         self.options = options
         self.masterKey = masterKey
+        limiter = RateLimiter(scale: options.rateLimitScale)
+        passwords = PasswordWork(cost: options.passwordCost, waitingLimit: 64)
         metrics = ServerMetrics()
         door = WriteDoor(writer: writer, queueLimit: options.writeQueueLimit, maxBatch: options.writeBatch,
                          stats: WriteStats(registry: metrics.registry))

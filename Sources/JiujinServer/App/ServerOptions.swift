@@ -44,11 +44,19 @@ public struct ServerOptions: Sendable {
     public var writeBatch: Int
     /// JIUJIN_DB_POOL: PostgreSQL connections per event loop (one event loop per core).
     public var postgresPool: Int
+    /// JIUJIN_CLIENT_IP_HEADER: the header a trusted reverse proxy puts the client's address in (X-Real-IP,
+    /// X-Forwarded-For); nil = the connection's peer address.
+    public var clientIPHeader: String?
+    /// JIUJIN_RATE_LIMIT_SCALE: multiplies every rate limit; 0 switches them off (load tests on loopback).
+    public var rateLimitScale: Double
+    /// Bcrypt cost of every password hash, the stand-in for unknown names included (tests lower it).
+    public var passwordCost: Int
 
     public init(storage: Storage, loadDemo: Bool = true, fixedNow: Date? = nil, backgroundJobs: Bool = true,
                 dataDirectory: String = "./data", notifyWebhook: String? = nil, secureCookies: Bool = false, sealKey: String? = nil,
                 publicURL: String? = nil, followUpDays: Int = 5, home: String? = nil, environmentName: String = "production",
-                logLevel: String? = nil, writeQueueLimit: Int = 512, writeBatch: Int = 128, postgresPool: Int = 4) {
+                logLevel: String? = nil, writeQueueLimit: Int = 512, writeBatch: Int = 128, postgresPool: Int = 4,
+                clientIPHeader: String? = nil, rateLimitScale: Double = 1, passwordCost: Int = 12) {
         self.storage = storage
         self.loadDemo = loadDemo
         self.fixedNow = fixedNow
@@ -65,6 +73,9 @@ public struct ServerOptions: Sendable {
         self.writeQueueLimit = writeQueueLimit
         self.writeBatch = writeBatch
         self.postgresPool = postgresPool
+        self.clientIPHeader = clientIPHeader
+        self.rateLimitScale = rateLimitScale
+        self.passwordCost = passwordCost
     }
 
     /// The variables jiujin reads, with what they mean (for `--help` and the README).
@@ -82,6 +93,8 @@ public struct ServerOptions: Sendable {
         ("JIUJIN_WRITE_QUEUE_LIMIT", "writes that may wait at once before new ones get 503 (default 512)"),
         ("JIUJIN_WRITE_BATCH", "the most writes SQLite commits in one transaction (default 128)"),
         ("JIUJIN_DB_POOL", "PostgreSQL connections per event loop, one loop per core (default 4)"),
+        ("JIUJIN_CLIENT_IP_HEADER", "behind a reverse proxy: the header it writes the client address to (X-Real-IP, X-Forwarded-For)"),
+        ("JIUJIN_RATE_LIMIT_SCALE", "multiplies the rate limits of sign-in and the public pages (default 1; 0 = off)"),
     ]
 
     /// Reads the environment once. DATABASE_URL selects PostgreSQL, otherwise a SQLite file in JIUJIN_DATA_DIR.
@@ -98,6 +111,8 @@ public struct ServerOptions: Sendable {
                              logLevel: value("LOG_LEVEL"),
                              writeQueueLimit: value("JIUJIN_WRITE_QUEUE_LIMIT").flatMap(Int.init).flatMap { (1...100_000).contains($0) ? $0 : nil } ?? 512,
                              writeBatch: value("JIUJIN_WRITE_BATCH").flatMap(Int.init).flatMap { (1...10_000).contains($0) ? $0 : nil } ?? 128,
-                             postgresPool: value("JIUJIN_DB_POOL").flatMap(Int.init).flatMap { (1...64).contains($0) ? $0 : nil } ?? 4)
+                             postgresPool: value("JIUJIN_DB_POOL").flatMap(Int.init).flatMap { (1...64).contains($0) ? $0 : nil } ?? 4,
+                             clientIPHeader: value("JIUJIN_CLIENT_IP_HEADER"),
+                             rateLimitScale: value("JIUJIN_RATE_LIMIT_SCALE").flatMap(Double.init).flatMap { $0.isFinite && $0 >= 0 && $0 <= 1000 ? $0 : nil } ?? 1)
     }
 }

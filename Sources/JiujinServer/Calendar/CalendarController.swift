@@ -19,9 +19,9 @@ struct CalendarController: RouteCollection {
     }
 
     func addWorkingDays(req: Request) async throws -> AddResult {
-        guard let rawFrom = req.query[String.self, at: "from"] else { throw APIError.invalid("from", "缺少起算日期 from（YYYY-MM-DD）", code: "missing_field") }
+        guard let rawFrom = req.queryText("from") else { throw APIError.invalid("from", "缺少起算日期 from（YYYY-MM-DD）", code: "missing_field") }
         guard let from = LocalDate(rawFrom) else { throw APIError.invalid("from", "起算日期格式应为 YYYY-MM-DD，且须为真实日期") }
-        guard let rawDays = req.query[String.self, at: "days"] else { throw APIError.invalid("days", "缺少工作日天数 days", code: "missing_field") }
+        guard let rawDays = req.queryText("days") else { throw APIError.invalid("days", "缺少工作日天数 days", code: "missing_field") }
         guard let days = Int(rawDays) else { throw APIError.invalid("days", "工作日天数应为整数") }
         do {
             let answer = try req.jiujin.calendar.addWorkingDays(days, to: from)

@@ -14,7 +14,7 @@ extension Request {
 struct CaseController: RouteCollection {
     func boot(routes: RoutesBuilder) throws {
         routes.post("cases", use: intake)
-        routes.post("applications", use: apply)
+        routes.grouped(RateLimitMiddleware(door: .applications)).post("applications", use: apply)
         routes.get("cases", use: list)
         routes.get("cases", ":id", use: detail)
         routes.get("cases", ":id", "applicant", use: applicant)
@@ -54,12 +54,12 @@ struct CaseController: RouteCollection {
     func list(req: Request) async throws -> CaseList {
         let staff = try req.requireStaff()
         var filter = CaseLists.Filter()
-        if let raw = req.query[String.self, at: "status"] {
+        if let raw = req.queryText("status") {
             guard CaseStatus(rawValue: raw) != nil else { throw APIError.invalid("status", "办件状态「\(TextLimit.echo(raw))」无效") }
             filter.statuses = [raw]
         }
-        filter.number = try TextLimit.optional(req.query[String.self, at: "number"], field: "number", max: 40, what: "办件编号")
-        if let mine = req.query[String.self, at: "mine"] {
+        filter.number = try TextLimit.optional(req.queryText("number"), field: "number", max: 40, what: "办件编号")
+        if let mine = req.queryText("mine") {
             guard mine == "decide" else { throw APIError.invalid("mine", "mine 只能为 decide（本机构审批的办件）") }
             filter.decidingOrgId = staff.org.id
         }
@@ -83,7 +83,7 @@ struct CaseController: RouteCollection {
     /// The unmasked applicant, for staff handling the case; every read is logged.
     func applicant(req: Request) async throws -> ApplicantView {
         let staff = try req.requireStaff([.windowClerk, .villageAgent, .approver, .supervisor])
-        let purpose = try TextLimit.optional(req.query[String.self, at: "purpose"], field: "purpose", max: 100, what: "查阅目的") ?? "办件处理"
+        let purpose = try TextLimit.optional(req.queryText("purpose"), field: "purpose", max: 100, what: "查阅目的") ?? "办件处理"
         let view = try await CaseReader(req).view(try req.caseID(), for: staff, revealPurpose: purpose, parts: [])
         return ApplicantView(view.applicant)
     }

@@ -18,7 +18,7 @@ struct WindowPages: RouteCollection {
 
     func search(req: Request) async throws -> Response {
         let staff = try req.pageStaff(Self.roles)
-        let q = String((req.query[String.self, at: "q"] ?? "").prefix(100))
+        let q = String((req.queryText("q") ?? "").prefix(100))
         let d = req.jiujin.directory
         let hits = d.index.search(CatalogQuery(text: q, limit: q.isEmpty ? 30 : 50))
         let page = WindowPage(layout: req.layout(title: staff.role == .villageAgent ? "帮办代办" : "综合受理", section: "window"), q: q,

@@ -59,20 +59,20 @@ struct CatalogController: RouteCollection {
         var items: [ItemSummary]
     }
 
-    func search(req: Request) async throws -> SearchResult {
-        let text = req.query[String.self, at: "q"] ?? ""
+    func search(req: Request) async throws -> Response {
+        let text = req.queryText("q") ?? ""
         guard text.count <= 100 else { throw APIError.invalid("q", "搜索词不超过100字") }
         var q = CatalogQuery(text: text, limit: try req.limitParameter(default: 50, max: 500))
-        if let raw = req.query[String.self, at: "level"] {
+        if let raw = req.queryText("level") {
             guard let level = RegionLevel(rawValue: raw) else { throw APIError.invalid("level", "层级应为 county、town 或 village") }
             q.level = level
         }
         let d = req.jiujin.directory
-        if let dept = req.query[String.self, at: "department"] {
+        if let dept = req.queryText("department") {
             guard d.organizations[dept]?.kind == .department else { throw APIError.invalid("department", "部门「\(TextLimit.echo(dept))」不存在") }
             q.departmentId = dept
         }
-        if let raw = req.query[String.self, at: "type"] {
+        if let raw = req.queryText("type") {
             guard let t = ItemType(rawValue: raw) else { throw APIError.invalid("type", "事项类型代码「\(TextLimit.echo(raw))」无效") }
             q.type = t
         }
@@ -81,18 +81,24 @@ struct CatalogController: RouteCollection {
         q.onlineOnly = try req.flagParameter("online")
         let station = try colourStation(req)
         let today = req.jiujin.today
-        let hits = d.index.search(q)
-        return SearchResult(query: text, count: hits.count, items: hits.map { hit in
-            ItemSummary(hit.item, department: d.organizations[hit.item.departmentId]?.name ?? "", hit: hit,
-                        colour: station.map { Authority.agentColour(station: $0, item: hit.item, on: today, delegations: d.delegations) })
-        })
+        let answer = {
+            let hits = d.index.search(q)
+            return SearchResult(query: text, count: hits.count, items: hits.map { hit in
+                ItemSummary(hit.item, department: d.organizations[hit.item.departmentId]?.name ?? "", hit: hit,
+                            colour: station.map { Authority.agentColour(station: $0, item: hit.item, on: today, delegations: d.delegations) })
+            })
+        }
+        if station != nil { return try await answer().encodeResponse(for: req) }
+        let key = ["search", text, q.level?.rawValue ?? "", q.departmentId ?? "", q.type?.rawValue ?? "",
+                   "\(q.instantOnly)\(q.zeroTripOnly)\(q.onlineOnly)", "\(q.limit)"].joined(separator: "\u{1F}")
+        return try req.jiujin.answers.response(key: key, version: d.version, day: today, answer)
     }
 
     /// The village station whose colours an answer carries: `station` (signed-in staff only, since the colours
     /// reveal the delegations), else the signed-in village agent's own; none for everyone else.
     func colourStation(_ req: Request) throws -> Organization? {
         let d = req.jiujin.directory
-        if let raw = req.query[String.self, at: "station"] {
+        if let raw = req.queryText("station") {
             _ = try req.requireStaff()
             guard let org = d.organizations[raw], org.kind == .village else {
                 throw APIError.invalid("station", "村（社区）「\(TextLimit.echo(raw))」不存在")
@@ -115,17 +121,21 @@ struct CatalogController: RouteCollection {
         var agentColourLabel: String?
     }
 
-    func guide(req: Request) async throws -> Guide {
+    func guide(req: Request) async throws -> Response {
         let code = req.parameters.get("code") ?? ""
         let d = req.jiujin.directory
         guard let item = d.items[code] else { throw APIError.notFound("事项「\(TextLimit.echo(code))」") }
         let today = req.jiujin.today
-        let active = d.delegations.filter { $0.fromOrgId == item.departmentId && $0.itemCodes.contains(code) && $0.isActive(on: today) }
         let colour = try colourStation(req).map { Authority.agentColour(station: $0, item: item, on: today, delegations: d.delegations) }
-        return Guide(item: item, departmentName: d.organizations[item.departmentId]?.name ?? "", typeLabel: item.type.label,
-                     onlineDepthLabel: item.onlineDepth.label, fee: item.fee.display,
-                     delegations: active.map { DelegationView($0, orgs: d.organizations) },
-                     agentColour: colour?.rawValue, agentColourLabel: colour?.label)
+        let answer = {
+            let active = d.delegations.filter { $0.fromOrgId == item.departmentId && $0.itemCodes.contains(code) && $0.isActive(on: today) }
+            return Guide(item: item, departmentName: d.organizations[item.departmentId]?.name ?? "", typeLabel: item.type.label,
+                         onlineDepthLabel: item.onlineDepth.label, fee: item.fee.display,
+                         delegations: active.map { DelegationView($0, orgs: d.organizations) },
+                         agentColour: colour?.rawValue, agentColourLabel: colour?.label)
+        }
+        if colour != nil { return try await answer().encodeResponse(for: req) }
+        return try req.jiujin.answers.response(key: "guide\u{1F}" + code, version: d.version, day: today, answer)
     }
 
     struct DelegationView: Content {
@@ -165,7 +175,7 @@ struct CatalogController: RouteCollection {
     func delegations(req: Request) async throws -> [DelegationView] {
         _ = try req.requireStaff()
         var query = DelegationModel.query(on: req.db).sort(\.$id)
-        if let org = req.query[String.self, at: "org"] {
+        if let org = req.queryText("org") {
             guard (1...64).contains(org.count) else { throw APIError.invalid("org", "机构编码应为1到64个字符") }
             query = query.group(.or) { $0.filter(\.$toOrgId == org).filter(\.$fromOrgId == org) }
         }
@@ -187,15 +197,15 @@ struct CatalogController: RouteCollection {
     /// "May org X accept / decide item Y on date D, and under which delegation?"
     func authority(req: Request) async throws -> AuthorityAnswer {
         let d = req.jiujin.directory
-        let orgId = req.query[String.self, at: "org"] ?? ""
-        let code = req.query[String.self, at: "item"] ?? ""
+        let orgId = req.queryText("org") ?? ""
+        let code = req.queryText("item") ?? ""
         guard let org = d.organizations[orgId] else { throw APIError.invalid("org", "机构「\(TextLimit.echo(orgId))」不存在") }
         guard let item = d.items[code] else { throw APIError.invalid("item", "事项编码「\(TextLimit.echo(code))」不存在", code: "unknown_item") }
-        guard let action = AuthorityAction(rawValue: req.query[String.self, at: "action"] ?? "decide") else {
+        guard let action = AuthorityAction(rawValue: req.queryText("action") ?? "decide") else {
             throw APIError.invalid("action", "action 应为 accept 或 decide")
         }
         var date = req.jiujin.today
-        if let raw = req.query[String.self, at: "date"] {
+        if let raw = req.queryText("date") {
             guard let parsed = LocalDate(raw) else { throw APIError.invalid("date", "日期格式应为 YYYY-MM-DD") }
             date = parsed
         }

@@ -6,7 +6,7 @@ import Vapor
 struct CertificateController: RouteCollection {
     func boot(routes: RoutesBuilder) throws {
         routes.get("keys", use: keys)
-        routes.get("certificates", ":id", use: check)
+        routes.grouped(RateLimitMiddleware(door: .verification)).get("certificates", ":id", use: check)
         routes.post("certificates", ":id", "revoke", use: revoke)
         routes.post("seals", ":id", "rotate-key", use: rotate)
     }
@@ -59,7 +59,7 @@ struct CertificateController: RouteCollection {
         let id = req.parameters.get("id") ?? ""
         guard id.count <= 40 else { throw APIError.invalid("id", "证照编号不超过40个字符") }
         var token: CertificateToken?
-        let p = req.query[String.self, at: "p"], s = req.query[String.self, at: "s"]
+        let p = req.queryText("p"), s = req.queryText("s")
         if p != nil || s != nil {
             if let p, p.utf8.count > 8192 { throw APIError.invalid("p", "二维码内容过长（p 不超过8192个字符）") }
             if let s, s.utf8.count > 200 { throw APIError.invalid("s", "签名过长（s 不超过200个字符）") }

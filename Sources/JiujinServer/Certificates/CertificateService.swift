@@ -108,7 +108,7 @@ struct CertificateService {
 
     /// Checks a certificate by id, and the scanned token's signature when one came with it; logs the check.
     func verify(id: String, token: CertificateToken?, channel: String) async throws -> (Status, CertificateModel?, CertificatePayload?) {
-        let cert = id.count <= 40 ? try await CertificateModel.find(id, on: db) : nil
+        let cert = id.count <= 40 ? try await CertificateModel.read(id, on: db) : nil
         var status: Status
         var payload: CertificatePayload?
         if let cert {
@@ -117,7 +117,7 @@ struct CertificateService {
             let presented = token ?? stored
             var named: [String: [UInt8]] = [:]
             if let kid = (try? JSONDecoder().decode(CertificatePayload.self, from: Data(presented.payload)))?.kid,
-               let key = try await keys.publicKey(kid: kid) {
+               let key = try await publicKey(kid: kid) {
                 named[kid] = key
             }
             switch OfflineVerifier.verify(presented, publicKeys: named, today: ctx.today) {
@@ -132,8 +132,16 @@ struct CertificateService {
         }
         let record = CertificateVerificationModel(certificateId: String(id.prefix(40)), channel: channel, result: status.rawValue,
                                                   at: ctx.now())
-        await ctx.records.append { tx in try await record.create(on: tx) }
+        await ctx.records.append { tx in try await record.insert(on: tx) }
         return (status, cert, payload)
+    }
+
+    /// A seal's public key, read once per process (public halves never change).
+    private func publicKey(kid: String) async throws -> [UInt8]? {
+        if let kept = ctx.publicKeys.value[kid] { return kept }
+        guard let key = try await keys.publicKey(kid: kid) else { return nil }
+        ctx.publicKeys.update { $0[kid] = key }
+        return key
     }
 
     /// Revokes a certificate with a reason; who may is `CertificateRules.mayRevoke`.

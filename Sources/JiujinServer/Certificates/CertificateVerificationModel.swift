@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 /// One verification of a certificate (核验记录): when, how, and what it showed.
 final class CertificateVerificationModel: Model, @unchecked Sendable {
@@ -16,5 +17,15 @@ final class CertificateVerificationModel: Model, @unchecked Sendable {
         self.channel = channel
         self.result = result
         self.at = at
+    }
+}
+
+extension CertificateVerificationModel {
+    /// Stores the record with one plain insert (verifications are the busiest public write).
+    func insert(on db: Database) async throws {
+        try await sqlDatabase(db).raw("""
+            INSERT INTO certificate_verifications (id, certificate_id, channel, result, at)
+            VALUES (\(bind: id ?? UUID()), \(bind: certificateId), \(bind: channel), \(bind: result), \(bind: at))
+            """).run()
     }
 }

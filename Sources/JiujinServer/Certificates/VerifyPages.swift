@@ -62,18 +62,19 @@ struct VerifyPage: PageContext {
 struct VerifyPages: RouteCollection {
     func boot(routes: RoutesBuilder) throws {
         routes.get("v", use: pastePage)
-        routes.post("v", use: pasted)
-        routes.get("v", ":id", use: verify)
+        let limited = routes.grouped(RateLimitMiddleware(door: .verification))
+        limited.post("v", use: pasted)
+        limited.get("v", ":id", use: verify)
     }
 
 
     func verify(req: Request) async throws -> Response {
         let id = req.parameters.get("id") ?? ""
         var token: CertificateToken?
-        if let p = req.query[String.self, at: "p"], let s = req.query[String.self, at: "s"] {
+        if let p = req.queryText("p"), let s = req.queryText("s") {
             token = CertificateToken.fromParts(id: id, p: p, s: s)
         }
-        let presentedBroken = req.query[String.self, at: "p"] != nil && token == nil
+        let presentedBroken = req.queryText("p") != nil && token == nil
         let (checked, cert, payload) = try await CertificateService(req).verify(id: id, token: token, channel: token == nil ? "web" : "qr")
         let status = presentedBroken && checked != .unknown ? .tampered : checked
         return try await render(req, status: status, cert: cert, payload: payload, id: id, pasted: "", error: nil)

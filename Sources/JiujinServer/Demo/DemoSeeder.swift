@@ -30,7 +30,7 @@ enum DemoSeeder {
         let now = context.now()
         let demo = DemoCounty.build()
         // One hash for the shared demo password keeps first start fast.
-        let hash = try Bcrypt.hash(DemoCounty.demoPassword, cost: 10)
+        let hash = try await context.passwords.hash(DemoCounty.demoPassword)
         try await context.write(db) { tx in
             try await demo.regions.map(RegionModel.init).create(on: tx)
             try await demo.organizations.map(OrganizationModel.init).create(on: tx)

@@ -5,7 +5,7 @@ import Vapor
 /// 好差评 over JSON.
 struct RatingController: RouteCollection {
     func boot(routes: RoutesBuilder) throws {
-        routes.post("ratings", use: rate)
+        routes.grouped(RateLimitMiddleware(door: .ratings)).post("ratings", use: rate)
         routes.get("follow-ups", use: list)
         routes.post("follow-ups", ":id", "actions", use: act)
     }

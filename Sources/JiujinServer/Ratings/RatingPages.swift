@@ -90,8 +90,9 @@ struct FollowUpsPage: PageContext {
 /// tablet page a clerk hands to the resident, and the follow-up desk; plus the JSON API.
 struct RatingPages: RouteCollection {
     func boot(routes: RoutesBuilder) throws {
-        routes.get("r", use: publicPage)
-        routes.post("r", use: publicRate)
+        let limited = routes.grouped(RateLimitMiddleware(door: .ratings))
+        limited.get("r", use: publicPage)
+        limited.post("r", use: publicRate)
         routes.get("window", "rate", ":id", use: devicePage)
         routes.post("window", "rate", ":id", use: deviceRate)
         routes.get("followups", use: followUps)
@@ -100,8 +101,8 @@ struct RatingPages: RouteCollection {
 
 
     func publicPage(req: Request) async throws -> Response {
-        let number = String((req.query[String.self, at: "n"] ?? "").prefix(40))
-        let channel = req.query[String.self, at: "c"] == "qr" ? RatingChannel.qrReceipt.rawValue : RatingChannel.web.rawValue
+        let number = String((req.queryText("n") ?? "").prefix(40))
+        let channel = req.queryText("c") == "qr" ? RatingChannel.qrReceipt.rawValue : RatingChannel.web.rawValue
         return try await renderPublic(req, number: number, channel: channel, error: nil, done: false, followUp: false, status: .ok)
     }
 

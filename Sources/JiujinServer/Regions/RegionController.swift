@@ -47,13 +47,13 @@ struct RegionController: RouteCollection {
     func regions(req: Request) async throws -> RegionList {
         let tree = req.jiujin.directory.tree
         var list: [Region]
-        if let parent = try? req.query.get(String.self, at: "parent") {
+        if let parent = req.queryText("parent") {
             guard let code = DivisionCode(parent), tree[code] != nil else { throw APIError.invalid("parent", "区划代码「\(TextLimit.echo(parent))」无效") }
             list = tree.children(of: code)
         } else {
             list = tree.byCode.values.sorted { $0.code < $1.code }
         }
-        if let raw = try? req.query.get(String.self, at: "level") {
+        if let raw = req.queryText("level") {
             guard let level = RegionLevel(rawValue: raw) else { throw APIError.invalid("level", "层级应为 county、town 或 village") }
             list = list.filter { $0.level == level }
         }
@@ -133,15 +133,15 @@ struct RegionController: RouteCollection {
     func points(req: Request) async throws -> PointList {
         let d = req.jiujin.directory
         var list = d.points
-        if let raw = try? req.query.get(String.self, at: "kind") {
+        if let raw = req.queryText("kind") {
             guard let kind = ServicePoint.Kind(rawValue: raw) else { throw APIError.invalid("kind", "站点类型「\(TextLimit.echo(raw))」无效") }
             list = list.filter { $0.kind == kind }
         }
-        if let raw = try? req.query.get(String.self, at: "region") {
+        if let raw = req.queryText("region") {
             guard let code = DivisionCode(raw), d.tree[code] != nil else { throw APIError.invalid("region", "区划代码「\(TextLimit.echo(raw))」无效") }
             list = list.filter { $0.region.isWithin(code) }
         }
-        if let code = try? req.query.get(String.self, at: "item") {
+        if let code = req.queryText("item") {
             guard let item = d.items[code] else { throw APIError.invalid("item", "事项编码「\(TextLimit.echo(code))」不存在", code: "unknown_item") }
             let today = req.jiujin.today
             let delegations = d.delegations

@@ -40,6 +40,11 @@ struct APIError: AbortError, Sendable {
     /// More writes are waiting than the door lets queue (JIUJIN_WRITE_QUEUE_LIMIT).
     static let overloaded = APIError(.serviceUnavailable, "overloaded", "系统繁忙，请稍后再试", retryAfter: 1)
 
+    /// A client asked a public door more often than its limits allow (`RateLimiter`).
+    static func tooManyRequests(retryAfter seconds: TimeInterval) -> APIError {
+        APIError(.tooManyRequests, "rate_limited", "请求过于频繁，请稍后再试", retryAfter: max(1, Int(seconds.rounded(.up))))
+    }
+
     /// The database refused to store a write (disk full, I/O error); nothing of it was stored.
     static let storageUnavailable = APIError(.serviceUnavailable, "storage_unavailable",
                                              "暂时无法保存（服务器存储空间不足或磁盘故障），本次提交未生效，请稍后重试", retryAfter: 30)

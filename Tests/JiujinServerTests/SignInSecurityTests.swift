@@ -1,0 +1,180 @@
+import Fluent
+import Foundation
+import JiujinCore
+import Testing
+@testable import JiujinServer
+import VaporTesting
+
+/// Sign-in that cannot stall the county, names that do not leak, and the rate limits of the public doors.
+@Suite struct SignInSecurityTests {
+    func from(_ address: String, header: String = "X-Real-IP") -> [(String, String)] { [(header, address)] }
+
+    func signIn(_ c: TestClient, _ name: String, _ password: String, from address: String, header: String = "X-Real-IP") async throws -> Reply {
+        try await c.send(.POST, "/api/v1/auth/token", json: ["username": name, "password": password], headers: from(address, header: header))
+    }
+
+    @Test func failuresSlowTheNameFromThatAddressOnlyAndNamesDoNotLeak() async throws {
+        try await withJiujin(tune: { $0.clientIPHeader = "X-Real-IP" }) { app, c in
+            let attacker = "203.0.113.9", official = "198.51.100.20"
+            // A real name with a wrong password and a name nobody has answer alike.
+            let real = try await signIn(c, "ck-100", "wrong-password", from: attacker)
+            let none = try await signIn(c, "no-such-clerk", "wrong-password", from: attacker)
+            #expect(real.status == .unauthorized && none.status == .unauthorized)
+            #expect(real.text == none.text)
+            for _ in 0..<4 {
+                _ = try await signIn(c, "ck-100", "wrong-password", from: attacker)
+                _ = try await signIn(c, "no-such-clerk", "wrong-password", from: attacker)
+            }
+            // Five failures: the name waits from the attacker's address, the right password included — and so
+            // does the name nobody has, with the same answer.
+            let slowed = try await signIn(c, "ck-100", DemoCounty.demoPassword, from: attacker)
+            let slowedNone = try await signIn(c, "no-such-clerk", "anything", from: attacker)
+            #expect(slowed.status == .tooManyRequests && slowed.errorCode == "too_many_attempts")
+            #expect(slowedNone.status == .tooManyRequests && slowedNone.errorCode == "too_many_attempts")
+            #expect(Int(slowed.headers.first(name: .retryAfter) ?? "") ?? 0 >= 1)
+            #expect(slowed.string("message")?.contains("秒后再试") == true)
+            // The official at their own desk is not locked out by it.
+            let own = try await signIn(c, "ck-100", DemoCounty.demoPassword, from: official)
+            #expect(own.status == .ok, "\(own.text)")
+            // Another name from the attacker's address is not slowed either.
+            #expect(try await signIn(c, "ck-101", DemoCounty.demoPassword, from: attacker).status == .ok)
+            // Only the configured header names the client: another header is ignored.
+            app.jiujin.signInThrottle.clear(name: "ck-100")
+            #expect(try await signIn(c, "ck-100", DemoCounty.demoPassword, from: attacker).status == .ok)
+        }
+    }
+
+    @Test func theThrottleGrowsAndAnAdministratorCanClearIt() {
+        let t = SignInThrottle()
+        for _ in 0..<4 { t.failed(name: "Admin", address: "a", now: 100) }
+        #expect(t.wait(name: "admin", address: "a", now: 100) == nil)
+        t.failed(name: "admin", address: "a", now: 100)
+        #expect(t.wait(name: "ADMIN", address: "a", now: 100) == 30)
+        #expect(t.wait(name: "admin", address: "b", now: 100) == nil)
+        #expect(t.wait(name: "admin", address: "a", now: 131) == nil)
+        t.failed(name: "admin", address: "a", now: 131)
+        #expect(t.wait(name: "admin", address: "a", now: 131) == 60)
+        for _ in 0..<30 { t.failed(name: "admin", address: "a", now: 200) }
+        #expect(t.wait(name: "admin", address: "a", now: 200) == SignInThrottle.maxFromAddress)
+        // Fifty failures from everywhere slow the name itself, but for a minute at most.
+        for i in 0..<60 { t.failed(name: "leader", address: "bot-\(i)", now: 500) }
+        #expect((t.wait(name: "leader", address: "desk", now: 500) ?? 0) <= 60)
+        #expect(t.wait(name: "leader", address: "desk", now: 500) != nil)
+        #expect(t.wait(name: "leader", address: "desk", now: 561) == nil)
+        t.clear(name: "admin")
+        #expect(t.wait(name: "admin", address: "a", now: 200) == nil)
+        t.succeeded(name: "leader", address: "desk")
+        #expect(t.wait(name: "leader", address: "desk", now: 500) == nil)
+    }
+
+    @Test func unknownNamesCostWhatRealOnesCostAndWeakHashesAreReplaced() async throws {
+        try await withJiujin(tune: { $0.passwordCost = 5 }) { app, c in
+            let user = try #require(try await StaffModel.query(on: app.db).filter(\.$username == "ck-100").first())
+            #expect(user.passwordHash.hasPrefix("$2b$05$"), "the demo accounts are hashed at the configured cost")
+            #expect(!app.jiujin.passwords.isWeaker(user.passwordHash))
+            // A hash of an older, lower cost is replaced at the next sign-in.
+            user.passwordHash = try Bcrypt.hash(DemoCounty.demoPassword, cost: 4)
+            try await user.save(on: app.db)
+            #expect(app.jiujin.passwords.isWeaker(user.passwordHash))
+            _ = try await c.login("ck-100")
+            let after = try #require(try await StaffModel.query(on: app.db).filter(\.$username == "ck-100").first())
+            #expect(after.passwordHash.hasPrefix("$2b$05$"))
+            _ = try await c.login("ck-100")
+        }
+    }
+
+    @Test func aFloodOfSignInsDoesNotHoldUpCaseWrites() async throws {
+        // Each check costs real bcrypt work here (cost 10), on the one password thread.
+        try await withJiujin(tune: { $0.passwordCost = 10; $0.clientIPHeader = "X-Real-IP" }) { app, c in
+            let agent = try await c.login("dl-100201")
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 0..<16 {
+                    group.addTask { _ = try await signIn(c, "ck-\(100 + i % 4)", "wrong-\(i)", from: "192.0.2.\(i)") }
+                }
+                // Once checks are waiting for the password thread, a case is filed — and comes back while they still wait.
+                while app.jiujin.passwords.queued < 8 { try await Task.sleep(for: .milliseconds(2)) }
+                let filed = try await c.send(.POST, "/api/v1/cases", token: agent, json: TestClient.intake("MZJ0508"))
+                #expect(filed.status == .created, "\(filed.text)")
+                #expect(app.jiujin.passwords.queued > 0, "the case waited for the sign-ins")
+                try await group.waitForAll()
+            }
+        }
+    }
+
+    @Test func passwordChecksWaitingBeyondTheLimitAreRefusedAtOnce() async throws {
+        let work = PasswordWork(cost: 8, waitingLimit: 2)
+        let hash = try Bcrypt.hash("secret-123", cost: 8)
+        async let a = work.verify("x", against: hash)
+        async let b = work.verify("y", against: hash)
+        while work.queued < 2 { try await Task.sleep(for: .milliseconds(1)) }
+        await #expect(throws: APIError.self) { try await work.verify("secret-123", against: hash) }
+        let (first, second) = try await (a, b)
+        #expect(first == false && second == false)
+        #expect(try await work.verify("secret-123", against: hash))
+    }
+
+    @Test func bucketsPerAddressAndForEverybody() {
+        let limiter = RateLimiter(scale: 1)
+        let burst = Int(RateDoor.applications.limits.burst)
+        for _ in 0..<burst { #expect(limiter.admit(.applications, address: "a", now: 10) == nil) }
+        let wait = limiter.admit(.applications, address: "a", now: 10)
+        #expect(wait != nil && wait! > 0 && wait! <= 3.01)
+        #expect(limiter.admit(.applications, address: "b", now: 10) == nil, "another address has its own bucket")
+        #expect(limiter.admit(.verification, address: "a", now: 10) == nil, "another door has its own bucket")
+        #expect(limiter.admit(.applications, address: "a", now: 13.1) == nil, "a token comes back in 60/perMinute seconds")
+        // The ceiling for everybody: many addresses together.
+        let global = RateLimiter(scale: 1)
+        var refused = 0
+        for i in 0..<Int(RateDoor.applications.limits.globalBurst) + 10 where global.admit(.applications, address: "x\(i)", now: 50) != nil {
+            refused += 1
+        }
+        #expect(refused == 10)
+        // Scale 0 switches limits off.
+        let off = RateLimiter(scale: 0)
+        for _ in 0..<1000 { #expect(off.admit(.signIn, address: "a", now: 1) == nil) }
+    }
+
+    @Test func publicDoorsAnswer429WithRetryAfter() async throws {
+        try await withJiujin(tune: { $0.rateLimitScale = 0.1; $0.clientIPHeader = "X-Forwarded-For" }) { app, c in
+            // Sign-in: a burst of 3 at this scale.
+            for _ in 0..<3 {
+                #expect(try await signIn(c, "nobody", "x", from: "203.0.113.1", header: "X-Forwarded-For").status == .unauthorized)
+            }
+            let limited = try await c.send(.POST, "/api/v1/auth/token", json: ["username": "nobody", "password": "x"],
+                                           headers: [("X-Forwarded-For", "10.0.0.1, 203.0.113.1")])
+            #expect(limited.status == .tooManyRequests && limited.errorCode == "rate_limited", "\(limited.text)")
+            #expect(Int(limited.headers.first(name: .retryAfter) ?? "") ?? 0 >= 1)
+            // The proxy's last entry is the client: a client cannot pick a fresh address by prepending one.
+            #expect(try await c.send(.POST, "/api/v1/auth/token", json: ["username": "nobody", "password": "x"],
+                                     headers: [("X-Forwarded-For", "198.51.100.7, 203.0.113.1")]).status == .tooManyRequests)
+            #expect(try await signIn(c, "nobody", "x", from: "203.0.113.2", header: "X-Forwarded-For").status == .unauthorized)
+            // Certificate checks and the public rating page: 12 and 6 at this scale.
+            var statuses: [HTTPStatus] = []
+            for _ in 0..<13 {
+                statuses.append(try await c.send(.GET, "/api/v1/certificates/JJNOSUCHCERT", headers: from("203.0.113.3", header: "X-Forwarded-For")).status)
+            }
+            #expect(statuses.prefix(12).allSatisfy { $0 == .ok } && statuses.last == .tooManyRequests, "\(statuses)")
+            var pages: [HTTPStatus] = []
+            for _ in 0..<7 { pages.append(try await c.send(.GET, "/r", headers: from("203.0.113.4", header: "X-Forwarded-For")).status) }
+            #expect(pages.last == .tooManyRequests, "\(pages)")
+            // The web sign-in page says it in Chinese, with Retry-After.
+            let web = WebClient(app: app)
+            try await web.get("/login")
+            var last: WebClient.Page?
+            for _ in 0..<4 { last = try await web.post("/login", [("username", "nobody"), ("password", "x")]) }
+            #expect(last?.status == .tooManyRequests)
+            #expect(last?.html.contains("请求过于频繁") == true, "\(last?.html.prefix(300) ?? "")")
+        }
+    }
+
+    @Test func withoutAConfiguredHeaderForwardedAddressesAreIgnored() async throws {
+        try await withJiujin(tune: { $0.rateLimitScale = 0.1 }) { _, c in
+            var statuses: [HTTPStatus] = []
+            for i in 0..<4 {
+                statuses.append(try await c.send(.POST, "/api/v1/auth/token", json: ["username": "nobody", "password": "x"],
+                                                 headers: [("X-Forwarded-For", "203.0.113.\(i)"), ("X-Real-IP", "203.0.113.\(i)")]).status)
+            }
+            #expect(statuses.last == .tooManyRequests, "\(statuses)")
+        }
+    }
+}
