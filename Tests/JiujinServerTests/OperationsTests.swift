@@ -9,7 +9,7 @@ import VaporTesting
 @Suite struct OperationsTests {
     @Test func healthAndMetrics() async throws {
         try await withJiujin { _, c in
-            let h = try await c.send(.GET, "/healthz")
+            let h = try await c.send(.GET, "/healthz", token: try await c.login("admin"))
             #expect(h.status == .ok && h.string("status") == "ok")
             #expect((h["calendarYears"] as? [Int]) == [2025, 2026])
             _ = try await c.send(.GET, "/api/v1/items?q=yyzz")

@@ -20,7 +20,8 @@ import VaporTesting
             let real = try await signIn(c, "ck-100", "wrong-password", from: attacker)
             let none = try await signIn(c, "no-such-clerk", "wrong-password", from: attacker)
             #expect(real.status == .unauthorized && none.status == .unauthorized)
-            #expect(real.text == none.text)
+            #expect(real.errorCode == none.errorCode && real.string("message") == none.string("message"))
+            #expect((real.json as? [String: Any])?.keys.sorted() == (none.json as? [String: Any])?.keys.sorted())
             for _ in 0..<4 {
                 _ = try await signIn(c, "ck-100", "wrong-password", from: attacker)
                 _ = try await signIn(c, "no-such-clerk", "wrong-password", from: attacker)
@@ -175,6 +176,86 @@ import VaporTesting
                                                  headers: [("X-Forwarded-For", "203.0.113.\(i)"), ("X-Real-IP", "203.0.113.\(i)")]).status)
             }
             #expect(statuses.last == .tooManyRequests, "\(statuses)")
+        }
+    }
+}
+
+/// Browser hardening and what the operations endpoints tell strangers.
+@Suite struct HardeningTests {
+    @Test func everyResponseCarriesTheBrowserHeadersAndSignedInOnesAreNotStored() async throws {
+        try await withJiujin(tune: { $0.secureCookies = true }) { app, c in
+            for path in ["/login", "/api/v1/items?q=yyzz", "/v", "/nothing-here", "/api/v1/nothing-here"] {
+                let r = try await c.send(.GET, path)
+                let csp = r.headers.first(name: "Content-Security-Policy") ?? ""
+                #expect(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "\(path)")
+                #expect(r.headers.first(name: "X-Frame-Options") == "DENY", "\(path)")
+                #expect(r.headers.first(name: "X-Content-Type-Options") == "nosniff", "\(path)")
+                #expect(r.headers.first(name: "Referrer-Policy") == "no-referrer", "\(path)")
+                #expect(r.headers.first(name: "Strict-Transport-Security")?.hasPrefix("max-age=") == true, "\(path)")
+            }
+            #expect(try await c.send(.GET, "/api/v1/items?q=yyzz").headers.first(name: .cacheControl) == nil)
+            let agent = try await c.login("dl-100201")
+            let filed = try await c.send(.POST, "/api/v1/cases", token: agent, json: TestClient.intake("MZJ0508"))
+            let id = try #require(filed.string("id"))
+            let applicant = try await c.send(.GET, "/api/v1/cases/\(id)/applicant?purpose=核对身份", token: agent)
+            #expect(applicant.status == .ok)
+            #expect(applicant.headers.first(name: .cacheControl) == "no-store")
+            #expect(try await c.send(.GET, "/api/v1/cases/\(id)", token: agent).headers.first(name: .cacheControl) == "no-store")
+            let web = WebClient(app: app)
+            _ = try await web.signIn("ck-100")
+            #expect(try await web.get("/").status == .ok)
+            // No page of the workbench holds inline script or inline styles (the policy would block them).
+            for path in ["/", "/window?q=yyzz", "/cases", "/login"] {
+                let html = try await web.get(path).html
+                #expect(!html.contains("onclick=") && !html.contains("javascript:") && !html.contains("style=\""), "\(path)")
+                #expect(!html.contains("<script>"), "\(path)")
+            }
+        }
+        try await withJiujin { _, c in
+            let plain = try await c.send(.GET, "/login")
+            #expect(plain.headers.first(name: "Strict-Transport-Security") == nil, "no HSTS over plain HTTP")
+        }
+    }
+
+    @Test func theSignInRedirectStaysOnThisSite() {
+        for bad in ["/\t/evil.example/", "/\n/evil.example", "//evil.example", "/\\evil.example", "https://evil.example", "/ /x",
+                    "/\u{0B}/evil.example", "/\u{3000}/evil.example", "evil"] {
+            #expect(AccountPages.safeNext(bad) == "/", "\(bad.debugDescription)")
+        }
+        #expect(AccountPages.safeNext("/cases?status=accepted") == "/cases?status=accepted")
+        #expect(AccountPages.safeNext(nil) == "/")
+    }
+
+    @Test func healthTellsStrangersUpOrDownAndMetricsCanRequireAToken() async throws {
+        try await withJiujin(tune: { $0.metricsToken = "metrics-secret-token" }) { _, c in
+            let anonymous = try await c.send(.GET, "/healthz")
+            #expect(anonymous.status == .ok && anonymous.string("status") == "ok")
+            #expect(anonymous["calendarYears"] == nil && anonymous["database"] == nil && anonymous["warnings"] == nil)
+            let clerk = try await c.login("ck-100")
+            #expect(try await c.send(.GET, "/healthz", token: clerk)["calendarYears"] == nil)
+            let admin = try await c.login("admin")
+            #expect((try await c.send(.GET, "/healthz", token: admin)["calendarYears"] as? [Int]) == [2025, 2026])
+            #expect(try await c.send(.GET, "/metrics").status == .unauthorized)
+            #expect(try await c.send(.GET, "/metrics", token: "metrics-secret-tokeX").status == .unauthorized)
+            #expect(try await c.send(.GET, "/metrics", token: "metrics-secret-token-longer").status == .unauthorized)
+            let m = try await c.send(.GET, "/metrics", token: "metrics-secret-token")
+            #expect(m.status == .ok && m.text.contains("jiujin_http_requests_total"))
+        }
+    }
+
+    @Test func aMemberWhoMustChangeThePasswordCanStillSignOut() async throws {
+        try await withJiujin { app, _ in
+            let user = try #require(try await StaffModel.query(on: app.db).filter(\.$username == "ck-100").first())
+            user.mustChangePassword = true
+            try await user.save(on: app.db)
+            let web = WebClient(app: app)
+            let signedIn = try await web.signIn("ck-100")
+            #expect(signedIn.location == "/account/password")
+            let page = try await web.get("/account/password")
+            #expect(page.html.contains("action=\"/logout\""))
+            let out = try await web.post("/logout", [])
+            #expect(out.status == .seeOther && out.location?.hasPrefix("/login") == true)
+            #expect(try await web.get("/").location?.hasPrefix("/login") == true)
         }
     }
 }

@@ -69,8 +69,11 @@ struct AccountPages: RouteCollection {
     }
 
     /// Only paths on this site, so a crafted link cannot send a clerk elsewhere after sign-in.
+    /// Browsers drop tabs and line breaks inside a URL, so `/\t/evil.example/` would become `//evil.example/`:
+    /// anything but printable characters without spaces sends the member home instead.
     static func safeNext(_ raw: String?) -> String {
-        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.contains("\\"), raw.count < 300 else { return "/" }
+        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.contains("\\"), raw.count < 300,
+              raw.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F && !$0.properties.isWhitespace }) else { return "/" }
         return raw
     }
 

@@ -49,7 +49,8 @@ extension Request {
 /// Routes decide themselves whether a member is required.
 struct BearerAuthMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
-        if let token = request.headers.bearerAuthorization?.token {
+        // /metrics takes its own token (JIUJIN_METRICS_TOKEN), not a member's.
+        if let token = request.headers.bearerAuthorization?.token, request.url.path != "/metrics" {
             guard let staff = try await TokenService(request).staff(for: token) else { throw APIError.unauthenticated }
             request.signIn(staff)
         }

@@ -49,6 +49,8 @@ public struct ServerOptions: Sendable {
     public var clientIPHeader: String?
     /// JIUJIN_RATE_LIMIT_SCALE: multiplies every rate limit; 0 switches them off (load tests on loopback).
     public var rateLimitScale: Double
+    /// JIUJIN_METRICS_TOKEN: when set, /metrics answers only `Authorization: Bearer <token>`.
+    public var metricsToken: String?
     /// Bcrypt cost of every password hash, the stand-in for unknown names included (tests lower it).
     public var passwordCost: Int
 
@@ -56,7 +58,7 @@ public struct ServerOptions: Sendable {
                 dataDirectory: String = "./data", notifyWebhook: String? = nil, secureCookies: Bool = false, sealKey: String? = nil,
                 publicURL: String? = nil, followUpDays: Int = 5, home: String? = nil, environmentName: String = "production",
                 logLevel: String? = nil, writeQueueLimit: Int = 512, writeBatch: Int = 128, postgresPool: Int = 4,
-                clientIPHeader: String? = nil, rateLimitScale: Double = 1, passwordCost: Int = 12) {
+                clientIPHeader: String? = nil, rateLimitScale: Double = 1, passwordCost: Int = 12, metricsToken: String? = nil) {
         self.storage = storage
         self.loadDemo = loadDemo
         self.fixedNow = fixedNow
@@ -76,6 +78,7 @@ public struct ServerOptions: Sendable {
         self.clientIPHeader = clientIPHeader
         self.rateLimitScale = rateLimitScale
         self.passwordCost = passwordCost
+        self.metricsToken = metricsToken
     }
 
     /// The variables jiujin reads, with what they mean (for `--help` and the README).
@@ -94,6 +97,7 @@ public struct ServerOptions: Sendable {
         ("JIUJIN_WRITE_BATCH", "the most writes SQLite commits in one transaction (default 128)"),
         ("JIUJIN_DB_POOL", "PostgreSQL connections per event loop, one loop per core (default 4)"),
         ("JIUJIN_CLIENT_IP_HEADER", "behind a reverse proxy: the header it writes the client address to (X-Real-IP, X-Forwarded-For)"),
+        ("JIUJIN_METRICS_TOKEN", "when set, /metrics answers only Authorization: Bearer <this token>"),
         ("JIUJIN_RATE_LIMIT_SCALE", "multiplies the rate limits of sign-in and the public pages (default 1; 0 = off)"),
     ]
 
@@ -113,6 +117,7 @@ public struct ServerOptions: Sendable {
                              writeBatch: value("JIUJIN_WRITE_BATCH").flatMap(Int.init).flatMap { (1...10_000).contains($0) ? $0 : nil } ?? 128,
                              postgresPool: value("JIUJIN_DB_POOL").flatMap(Int.init).flatMap { (1...64).contains($0) ? $0 : nil } ?? 4,
                              clientIPHeader: value("JIUJIN_CLIENT_IP_HEADER"),
-                             rateLimitScale: value("JIUJIN_RATE_LIMIT_SCALE").flatMap(Double.init).flatMap { $0.isFinite && $0 >= 0 && $0 <= 1000 ? $0 : nil } ?? 1)
+                             rateLimitScale: value("JIUJIN_RATE_LIMIT_SCALE").flatMap(Double.init).flatMap { $0.isFinite && $0 >= 0 && $0 <= 1000 ? $0 : nil } ?? 1,
+                             metricsToken: value("JIUJIN_METRICS_TOKEN"))
     }
 }

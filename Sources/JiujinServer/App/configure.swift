@@ -79,6 +79,7 @@ public func configure(_ app: Application, options: ServerOptions, serving: Bool 
     app.views.use(.leaf)
     app.leaf.cache.isEnabled = app.environment.isRelease
     app.middleware = Middlewares()
+    app.middleware.use(SecurityHeadersMiddleware(https: options.secureCookies))
     app.middleware.use(RequestLogMiddleware(metrics: context.metrics))
     app.middleware.use(JSONErrorMiddleware())
     app.middleware.use(WebErrorMiddleware())

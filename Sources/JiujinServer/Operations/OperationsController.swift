@@ -13,9 +13,9 @@ struct OperationsController: RouteCollection {
 
     struct Health: Content {
         var status: String
-        var database: String
-        var calendarYears: [Int]
-        var warnings: [WarningView]
+        var database: String?
+        var calendarYears: [Int]?
+        var warnings: [WarningView]?
     }
 
     /// The process answers (a liveness probe); touches nothing else, so it is also the ceiling `scripts/bench` measures.
@@ -28,14 +28,26 @@ struct OperationsController: RouteCollection {
         let nextYear = req.jiujin.today.year + 1
         let warnings = calendar.covers(nextYear) ? [] : [WarningView(code: "calendar_year_missing",
                                                                       message: CalendarWarning.yearNotCovered(nextYear).message)]
-        let body = Health(status: dbOK ? "ok" : "degraded", database: dbOK ? "ok" : "unreachable",
-                          calendarYears: calendar.coveredYears, warnings: warnings)
+        // Anonymous callers (a load balancer's probe) learn up or down; administrators and supervisors the details.
+        let detailed = req.storage[StaffKey.self].map { [.administrator, .supervisor].contains($0.role) } ?? false
+        let body = detailed
+            ? Health(status: dbOK ? "ok" : "degraded", database: dbOK ? "ok" : "unreachable",
+                     calendarYears: calendar.coveredYears, warnings: warnings)
+            : Health(status: dbOK ? "ok" : "degraded")
         let response = Response(status: dbOK ? .ok : .serviceUnavailable)
         try response.content.encode(body)
         return response
     }
 
     func metrics(req: Request) async throws -> Response {
+        if let expected = req.jiujin.options.metricsToken {
+            let given = Array((req.headers.bearerAuthorization?.token ?? "").utf8)
+            // Compared in constant time over the whole length.
+            let wanted = Array(expected.utf8)
+            var diff = given.count ^ wanted.count
+            for i in 0..<wanted.count { diff |= Int((i < given.count ? given[i] : 0) ^ wanted[i]) }
+            guard diff == 0 else { throw APIError(.unauthorized, "metrics_token", "需要监控令牌（Authorization: Bearer）") }
+        }
         let m = req.jiujin.metrics
         for status in CaseStatus.allCases {
             let n = try await CaseModel.query(on: req.db).filter(\.$status == status.rawValue).count()
