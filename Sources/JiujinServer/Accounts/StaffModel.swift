@@ -12,6 +12,8 @@ final class StaffModel: Model, @unchecked Sendable {
     @OptionalField(key: "phone") var phone: String?
     @Field(key: "password_hash") var passwordHash: String
     @Field(key: "must_change_password") var mustChangePassword: Bool
+    /// No longer read or changed: failed sign-ins are counted by `SignInThrottle` (per name and address), not per row.
+    /// The columns stay because migrations are never edited; the next staff migration can drop them.
     @Field(key: "failed_logins") var failedLogins: Int
     @OptionalField(key: "locked_until") var lockedUntil: Date?
     @Field(key: "active") var active: Bool
