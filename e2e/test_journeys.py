@@ -89,7 +89,7 @@ def test_journey_3_county_window_notice_supplement_bureau_approves_express(brows
 
 def test_journey_4_delegation_decided_then_revoked(browser):
     admin = browser()
-    admin.login("admin")
+    admin.login("jiandu")
     admin.go("/admin/delegations")
     admin.driver.find_element("xpath", "//summary[contains(., '新建委托')]").click()
     form = admin.driver.find_element("id", "new-delegation")
@@ -207,13 +207,14 @@ def test_journey_6_rating_from_the_receipt_qr_and_follow_up(browser):
     agent.click_button("受理并当场办结")
     case = agent.case_id()
     url = decode_qr(agent, "receipt-qr")
-    assert "/r?n=" in url
+    assert "/r?n=" in url and "&q=" in url
     agent.go(f"/cases/{case}")
     agent.action("deliver", method="electronic")
 
     resident = browser()
     resident.driver.get(url)
-    resident.fill(phoneLast4="5678")
+    # The receipt's QR carries the query code (查询密码): the form arrives filled in.
+    assert resident.driver.find_element("name", "queryCode").get_attribute("value")
     resident.driver.find_element("css selector", "input[name=level][value='2']").click()
     resident.fill(text="排队时间太长")
     resident.click_button("提交评价")

@@ -13,7 +13,7 @@ struct Jiujin: AsyncParsableCommand {
         abstract: "就近办 jiujin: a county's grassroots government services on one catalog, one case file and one seal registry.",
         discussion: "Settings come from the environment, read once at start:\n\n"
             + ServerOptions.variables.map { "  \($0.name)\n      \($0.meaning)" }.joined(separator: "\n"),
-        subcommands: [Serve.self, Migrate.self, VerifyAudit.self, BackupCommand.self, RestoreCommand.self],
+        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, VerifyAudit.self, BackupCommand.self, RestoreCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -30,11 +30,12 @@ struct Serve: AsyncParsableCommand {
     var port = 8080
 
     @ArgumentParser.Flag(name: .customLong("no-demo"),
-          help: "Start without the demo county; accounts still on the demo password must change it at next sign-in.")
+          help: "Start without the demo county (JIUJIN_PUBLIC_URL required); the demo password never signs in, first passwords come from activation codes (jiujin create-admin).")
     var noDemo = false
 
     func run() async throws {
-        let options = ServerOptions.fromEnvironment(loadDemo: !noDemo)
+        var options = ServerOptions.fromEnvironment(loadDemo: !noDemo)
+        options.listenBase = "http://\(hostname):\(port)"
         let app = try await JiujinApp.make(options, vaporArguments: ["serve", "--hostname", hostname, "--port", String(port)])
         do {
             try await configure(app, options: options)
@@ -42,6 +43,10 @@ struct Serve: AsyncParsableCommand {
             try await app.execute()
         } catch {
             try? await app.asyncShutdown()
+            if let e = error as? ConfigurationError {
+                FileHandle.standardError.write(Data("jiujin 未启动 / not started: \(e.description)\n".utf8))
+                throw ExitCode(2)
+            }
             throw error
         }
         try await app.asyncShutdown()
@@ -79,6 +84,51 @@ struct Migrate: AsyncParsableCommand {
             try await JiujinServer.migrate(app, options: options)
             print("数据库迁移完成 / migrations applied")
         }
+    }
+}
+
+/// The first administrator, or a fresh activation code for one (创建管理员).
+struct CreateAdmin: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create-admin",
+        abstract: "Create an administrator account, or give an existing one a new activation code (创建管理员).",
+        discussion: "Prints a one-time activation code (valid 7 days); the administrator sets a password with it at /activate. "
+            + "In an empty database give --county and --division to create the county and its approval bureau.")
+
+    @ArgumentParser.Argument(help: "The account's username (letters, digits, - _ .).")
+    var username: String
+
+    @ArgumentParser.Option(name: .long, help: "The person's name, for a new account.")
+    var name: String?
+
+    @ArgumentParser.Option(name: .long, help: "The organisation id the account belongs to.")
+    var org: String?
+
+    @ArgumentParser.Option(name: .long, help: "The county's name, when the database has no organisations yet.")
+    var county: String?
+
+    @ArgumentParser.Option(name: .long, help: "The county's 12-digit division code, with --county.")
+    var division: String?
+
+    func run() async throws {
+        let options = ServerOptions.fromEnvironment(loadDemo: false)
+        var outcome: FirstAdministrator.Outcome?
+        do {
+            try await JiujinApp.run(options, command: "create-admin") { app in
+                try await JiujinServer.migrate(app, options: options)
+                outcome = try await FirstAdministrator.run(app, username: username, name: name, orgId: org, county: county, division: division)
+            }
+        } catch let e as ConfigurationError {
+            FileHandle.standardError.write(Data("创建管理员失败 / create-admin refused: \(e.description)\n".utf8))
+            throw ExitCode(2)
+        }
+        guard let outcome else { return }
+        print("""
+            \(outcome.created ? "已创建管理员 / administrator created" : "已重置管理员 / new activation code for"): \(outcome.username)（\(outcome.orgName)）
+            激活码 / activation code: \(outcome.code)
+            有效期至 / valid until: \(outcome.expiresAt)
+            请在 /activate 页面用此激活码设置密码；激活码只显示这一次。
+            """)
     }
 }
 

@@ -62,7 +62,7 @@ import VaporTesting
             #expect(app.jiujin.answers.count >= 1)
             // Revoking a delegation moves the directory on: the next guide and search are answered afresh.
             let revoked = try #require(before.list("delegations").first?["id"] as? String)
-            let admin = try await c.login("admin")
+            let admin = try await c.login("jiandu")
             let r = try await c.send(.POST, "/api/v1/delegations/\(revoked)/revoke", token: admin, json: ["reason": "调整委托范围"])
             #expect(r.status == .ok, "\(r.text)")
             let after = try await c.send(.GET, "/api/v1/items/SCJ0701")

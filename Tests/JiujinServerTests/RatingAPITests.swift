@@ -6,7 +6,7 @@ import Testing
 import VaporTesting
 
 @Suite struct RatingAPITests {
-    /// A closed 居住证明 case of 张珊 (phone ending 5678).
+    /// A closed 居住证明 case of 张珊 (phone ending 5678), with its query code.
     func closedCase(_ c: TestClient) async throws -> (number: String, id: String) {
         let agent = try await c.login("dl-100201")
         let r = try await c.send(.POST, "/api/v1/cases", token: agent, json: TestClient.intake("MZJ0508", name: "张珊", id: "440524188001010014"))
@@ -18,14 +18,15 @@ import VaporTesting
     @Test func oneRatingPerRoundAndTheResidentMustKnowThePhone() async throws {
         try await withJiujin { app, c in
             let (number, _) = try await closedCase(c)
-            let wrongPhone = try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "phoneLast4": "0000", "level": 5, "channel": "web"])
+            let code = try await queryCode(c.app, number)
+            let wrongPhone = try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "queryCode": "AAAA-AAAA", "level": 5, "channel": "web"])
             #expect(wrongPhone.status == .notFound)
-            let bad = try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "phoneLast4": "5678", "level": 9, "channel": "web"])
+            let bad = try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "queryCode": code, "level": 9, "channel": "web"])
             #expect(bad.status == .unprocessableEntity && bad.string("field") == "level")
-            let first = try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "phoneLast4": "5678", "level": 5, "channel": "qr_receipt",
+            let first = try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "queryCode": code, "level": 5, "channel": "qr_receipt",
                                                                           "indicators": ["一次办好", "服务态度好"], "text": "村里就办好了"])
             #expect(first.status == .created && first.int("round") == 1 && first["followUpId"] == nil)
-            let again = try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "phoneLast4": "5678", "level": 1, "channel": "web"])
+            let again = try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "queryCode": code, "level": 1, "channel": "web"])
             #expect(again.status == .conflict && again.errorCode == "rating_refused")
             #expect(try await RatingModel.query(on: app.db).count() == 1)
         }
@@ -35,7 +36,8 @@ import VaporTesting
         try await withJiujin { _, c in
             let agent = try await c.login("dl-100201")
             let r = try await c.send(.POST, "/api/v1/cases", token: agent, json: TestClient.intake("SCJ0701"))
-            let early = try await c.send(.POST, "/api/v1/ratings", json: ["number": r.string("number")!, "phoneLast4": "5678", "level": 3, "channel": "web"])
+            let code = try await queryCode(c.app, r.string("number")!)
+            let early = try await c.send(.POST, "/api/v1/ratings", json: ["number": r.string("number")!, "queryCode": code, "level": 3, "channel": "web"])
             #expect(early.status == .unprocessableEntity && early.string("message")?.contains("尚未办结") == true)
         }
     }
@@ -43,7 +45,8 @@ import VaporTesting
     @Test func aBadRatingOpensAFollowUpThatTurnsOverdueAndAllowsASecondRound() async throws {
         try await withJiujin { app, c in
             let (number, _) = try await closedCase(c)
-            let bad = try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "phoneLast4": "5678", "level": 2, "channel": "sms", "text": "等太久"])
+            let code = try await queryCode(c.app, number)
+            let bad = try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "queryCode": code, "level": 2, "channel": "sms", "text": "等太久"])
             #expect(bad.status == .created)
             // Rated Friday 2026-11-20: five working days → Friday 2026-11-27.
             #expect(bad.string("followUpDue") == "2026-11-27")
@@ -57,7 +60,7 @@ import VaporTesting
             let late = try await c.send(.GET, "/api/v1/follow-ups", token: try await c.login("dl-100201"))
             #expect((late.array[0]["overdue"] as? Bool) == true)
             let agent = try await c.login("dl-100201")
-            let tooEarly = try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "phoneLast4": "5678", "level": 4, "channel": "web"])
+            let tooEarly = try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "queryCode": code, "level": 4, "channel": "web"])
             #expect(tooEarly.status == .conflict && tooEarly.string("message")?.contains("回访") == true)
             let resolveFirst = try await c.send(.POST, "/api/v1/follow-ups/\(fid)/actions", token: agent, json: ["action": "resolve", "outcome": "explained", "note": "x"])
             #expect(resolveFirst.status == .unprocessableEntity)
@@ -68,16 +71,17 @@ import VaporTesting
             let resolved = try await c.send(.POST, "/api/v1/follow-ups/\(fid)/actions", token: agent,
                                             json: ["action": "resolve", "outcome": "fixed_at_once", "note": "已优化站点排队"])
             #expect(resolved.string("status") == "resolved" && (resolved["overdue"] as? Bool) == false)
-            let second = try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "phoneLast4": "5678", "level": 4, "channel": "web"])
+            let second = try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "queryCode": code, "level": 4, "channel": "web"])
             #expect(second.status == .created && second.int("round") == 2)
-            #expect(try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "phoneLast4": "5678", "level": 4, "channel": "web"]).status == .conflict)
+            #expect(try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "queryCode": code, "level": 4, "channel": "web"]).status == .conflict)
         }
     }
 
     @Test func onlyASupervisorJudgesARatingInvalid() async throws {
         try await withJiujin { _, c in
             let (number, _) = try await closedCase(c)
-            let bad = try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "phoneLast4": "5678", "level": 1, "channel": "web", "text": "广告"])
+            let code = try await queryCode(c.app, number)
+            let bad = try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "queryCode": code, "level": 1, "channel": "web", "text": "广告"])
             let fid = try #require(bad.string("followUpId"))
             let agent = try await c.login("dl-100201")
             // A role the rule does not allow is refused as forbidden, as for cases (one error mapping).
@@ -92,6 +96,7 @@ import VaporTesting
     @Test func theWindowDeviceAndTheReceiptQRPagesRate() async throws {
         try await withJiujin { app, c in
             let (number, id) = try await closedCase(c)
+            let code = try await queryCode(c.app, number)
             let web = WebClient(app: app)
             _ = try await web.signIn("dl-100201")
             let device = try await web.get("/window/rate/\(id)")
@@ -102,12 +107,63 @@ import VaporTesting
             let resident = WebClient(app: app)
             let page = try await resident.get("/r?n=\(number)&c=qr")
             #expect(page.status == .ok)
-            let twice = try await resident.post("/r", [("number", number), ("phoneLast4", "5678"), ("level", "5"), ("channel", "qr_receipt")])
+            let twice = try await resident.post("/r", [("number", number), ("queryCode", code), ("level", "5"), ("channel", "qr_receipt")])
             #expect(twice.status == .conflict && twice.html.contains("已评价"))
-            let forged = try await WebClient(app: app).post("/r", [("number", number), ("phoneLast4", "5678"), ("level", "1")], withCSRF: false)
+            let forged = try await WebClient(app: app).post("/r", [("number", number), ("queryCode", code), ("level", "1")], withCSRF: false)
             #expect(forged.status == .forbidden)
             let receipt = try await web.get("/cases/\(id)/receipt")
             #expect(receipt.html.contains("id=\"receipt-qr\"") && receipt.html.contains("<svg"))
+        }
+    }
+
+    @Test func theQueryCodeCannotBeGuessedAndEveryFailureAnswersAlike() async throws {
+        try await withJiujin { app, c in
+            let (number, id) = try await closedCase(c)
+            let code = try await queryCode(app, number)
+            #expect(QueryCode.normalize(code) != nil && code.count == 9)
+            // An invalid rating is refused before the code is looked at: right and wrong codes answer the same.
+            let zeroRight = try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "queryCode": code, "level": 0, "channel": "web"])
+            let zeroWrong = try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "queryCode": "AAAA-AAAA", "level": 0, "channel": "web"])
+            #expect(zeroRight.status == zeroWrong.status && zeroRight.text == zeroWrong.text)
+            // A wrong code, a malformed one and a number nobody has: one answer.
+            let other = "990101-20261120-999999"
+            var answers: [String] = []
+            for (n, q) in [(number, "AAAA-AAAA"), (number, "1234"), (other, code)] {
+                let r = try await c.send(.POST, "/api/v1/ratings", json: ["number": n, "queryCode": q, "level": 5, "channel": "web"])
+                #expect(r.status == .notFound)
+                answers.append(r.text)
+            }
+            #expect(Set(answers).count == 1)
+            // Five wrong codes rest the case number: then even the right code answers the same refusal.
+            for _ in 0..<3 { _ = try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "queryCode": "BBBB-BBBB", "level": 5, "channel": "web"]) }
+            let resting = try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "queryCode": code, "level": 5, "channel": "web"])
+            #expect(resting.status == .notFound && resting.text == answers[0])
+            #expect(try await RatingModel.query(on: app.db).count() == 0)
+            #expect(app.jiujin.queryCodes.wait(number: number) ?? 0 > 800)
+            // The receipt prints the code and its QR carries it; the page opened from the QR is filled in.
+            let web = WebClient(app: app)
+            _ = try await web.signIn("dl-100201")
+            let receipt = try await web.get("/cases/\(id)/receipt")
+            #expect(receipt.html.contains(code))
+            let plain = code.replacingOccurrences(of: "-", with: "")
+            let page = try await WebClient(app: app).get("/r?n=\(number)&c=qr&q=\(plain)")
+            #expect(page.html.contains("value=\"\(plain)\""))
+            // Lower case with spaces is the same code, once the case number has rested.
+            app.jiujin.queryCodes.succeeded(number: number)
+            let typed = code.lowercased().replacingOccurrences(of: "-", with: " ")
+            let rated = try await c.send(.POST, "/api/v1/ratings", json: ["number": number, "queryCode": typed, "level": 5, "channel": "web"])
+            #expect(rated.status == .created, "\(rated.text)")
+        }
+    }
+
+    @Test func anOnlineApplicantGetsTheQueryCode() async throws {
+        try await withJiujin { app, c in
+            let body: [String: Any] = ["itemCode": "SCJ0701", "applicant": ["kind": "person", "name": "刘坤", "idNumber": "11010519491231002X",
+                                                                             "phone": "13812345678"], "regionCode": "990101100201"]
+            let r = try await c.send(.POST, "/api/v1/applications", json: body)
+            guard r.status == .created else { Issue.record("\(r.text)"); return }
+            let code = try #require(r.string("queryCode"))
+            #expect(try await queryCode(app, try #require(r.string("number"))) == code)
         }
     }
 }

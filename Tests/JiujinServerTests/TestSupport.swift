@@ -9,6 +9,9 @@ import VaporTesting
 /// Friday 2026-11-20, 10:00 in Beijing.
 let testNow = Date(timeIntervalSince1970: 1_795_140_000)
 
+/// The master key of tests on PostgreSQL, where jiujin requires one (32 zero-to-31 bytes, base64).
+let testSealKey = Data((0..<32).map { UInt8($0) }).base64EncodedString()
+
 /// Builds an app on its own database (a fresh in-memory SQLite, or its own
 /// schema on the PostgreSQL of TEST_DATABASE_URL), runs the body, shuts down.
 func withJiujin(demo: Bool = true, tune: (inout ServerOptions) -> Void = { _ in },
@@ -25,6 +28,8 @@ func withJiujin(demo: Bool = true, tune: (inout ServerOptions) -> Void = { _ in 
         }
         var options = ServerOptions(storage: storage, loadDemo: demo, fixedNow: testNow, backgroundJobs: false)
         options.passwordCost = 4 // bcrypt's least: the tests sign in hundreds of times
+        if case .postgres = storage { options.sealKey = testSealKey }
+        if !demo { options.publicURL = "https://jiujin.test" }
         tune(&options)
         try await configure(app, options: options)
         try await body(app, TestClient(app: app))
@@ -46,9 +51,9 @@ func withTwoJiujinsOnPostgres(_ body: (TestClient, TestClient) async throws -> V
     let second = try await Application.make(.testing)
     do {
         try await configure(first, options: ServerOptions(storage: .postgres(url: url, schema: schema), fixedNow: testNow, backgroundJobs: false,
-                                                          passwordCost: 4))
+                                                          sealKey: testSealKey, passwordCost: 4))
         try await configure(second, options: ServerOptions(storage: .postgres(url: url, schema: schema), fixedNow: testNow, backgroundJobs: false,
-                                                           passwordCost: 4))
+                                                           sealKey: testSealKey, passwordCost: 4))
         try await body(TestClient(app: first), TestClient(app: second))
     } catch {
         try? await second.asyncShutdown()
@@ -123,6 +128,11 @@ struct TestClient {
     func counts() async throws -> (cases: Int, events: Int) {
         (try await CaseModel.query(on: app.db).count(), try await CaseEventModel.query(on: app.db).count())
     }
+}
+
+/// The query code (查询密码) printed on a case's receipt.
+func queryCode(_ app: Application, _ number: String) async throws -> String {
+    try #require(try await CaseRows.queryCode(number: number, on: try sqlDatabase(app.db))?.code)
 }
 
 /// A browser: keeps cookies, posts forms with the page's CSRF token.

@@ -150,7 +150,7 @@ import VaporTesting
             _ = try await agent.get("/window/items/SCJ0701")
             let id = try #require(caseId(try await agent.post("/window/items/SCJ0701", intakeForm()).location))
             let admin = WebClient(app: app)
-            _ = try await admin.signIn("admin")
+            _ = try await admin.signIn("jiandu")
             _ = try await admin.get("/admin/delegations")
             let revoked = try await admin.post("/admin/delegations/del-scjg-100/revoke", [("reason", "整改期间收回"), ("wholeDocument", "off")])
             #expect(revoked.status == .seeOther)

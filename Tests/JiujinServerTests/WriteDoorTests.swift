@@ -150,8 +150,8 @@ import VaporTesting
             let id = try #require(made.string("id"))
             let approver = try await second.login("sp-100")
             #expect(try await second.send(.POST, "/api/v1/cases/\(id)/actions", token: approver, json: ["action": "start_review"]).status == .ok)
-            // The county administrator revokes in the first process.
-            let admin = try await first.login("admin")
+            // The county supervisor revokes in the first process.
+            let admin = try await first.login("jiandu")
             let revoked = try await first.send(.POST, "/api/v1/delegations/del-scjg-100/revoke", token: admin, json: ["reason": "整改期间收回"])
             #expect(revoked.status == .ok, "\(revoked.text)")
             // The second process still holds the old snapshot, yet refuses at once.

@@ -43,7 +43,7 @@ public enum CertificateRules {
 
     /// Who may revoke a certificate: approvers of the issuing organisation, supervisors and administrators.
     public static func mayRevoke(_ staff: Staff, issuingOrgId: String) -> Bool {
-        guard [.approver, .supervisor, .administrator].contains(staff.role) else { return false }
+        guard [.approver, .supervisor].contains(staff.role) else { return false }
         return staff.seesWholeCounty || staff.org.id == issuingOrgId
     }
 }

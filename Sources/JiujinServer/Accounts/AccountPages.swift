@@ -102,7 +102,8 @@ struct AccountPages: RouteCollection {
             guard form.newPassword == form.confirmPassword else {
                 throw APIError.invalid("confirmPassword", "两次输入的新密码不一致")
             }
-            try await TokenService(req).changePassword(staffId: staff.id, current: form.currentPassword, new: form.newPassword)
+            try await TokenService(req).changePassword(staffId: staff.id, current: form.currentPassword, new: form.newPassword,
+                                                       keepSession: req.storage[WebSessionKey.self]?.id)
         } catch let e as APIError {
             return try await req.render(PasswordPage(layout: req.layout(title: "修改密码", section: "password"),
                                                      forced: staff.mustChangePassword, error: e.message), status: e.status)

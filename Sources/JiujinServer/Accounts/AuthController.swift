@@ -18,7 +18,8 @@ struct AuthController: RouteCollection {
     func changePassword(req: Request) async throws -> HTTPStatus {
         guard let staff = req.storage[StaffKey.self] else { throw APIError.unauthenticated }
         let body = try req.content.decode(PasswordChange.self)
-        try await TokenService(req).changePassword(staffId: staff.id, current: body.currentPassword, new: body.newPassword)
+        try await TokenService(req).changePassword(staffId: staff.id, current: body.currentPassword, new: body.newPassword,
+                                                   keepToken: req.headers.bearerAuthorization.map { TokenService.hash($0.token) })
         return .noContent
     }
 

@@ -133,6 +133,15 @@ final class SignInThrottle: Sendable {
         }
     }
 
+    /// Whether this name is slowed from some address or everywhere (shown to administrators).
+    func isSlowed(name raw: String, now: TimeInterval = ProcessInfo.processInfo.systemUptime) -> Bool {
+        let name = Self.name(raw)
+        return state.update { s in
+            (s.names[name]?.blockedUntil ?? 0) > now
+                || s.pairs.contains { $0.key.hasPrefix(name + "|") && $0.value.blockedUntil > now }
+        }
+    }
+
     /// Clears every count of a name (an administrator's unlock).
     func clear(name raw: String) {
         let name = Self.name(raw)

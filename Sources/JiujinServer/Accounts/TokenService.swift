@@ -50,7 +50,10 @@ struct TokenService {
             throttle.failed(name: username, address: address)
             throw failure
         }
-        guard try await ctx.passwords.verify(password, against: user.passwordHash) else {
+        // Without the demo county the public demo password never signs in, even where an account still has it:
+        // first passwords come from activation codes (`AccountService`).
+        let refused = !ctx.options.loadDemo && password == DemoCounty.demoPassword
+        guard try await ctx.passwords.verify(password, against: user.passwordHash), !refused else {
             throttle.failed(name: username, address: address)
             throw failure
         }
@@ -83,27 +86,28 @@ struct TokenService {
         return (token, expires, staff)
     }
 
-    /// Changes a password after checking the current one; the new one must be
-    /// at least 10 characters with letters and digits, and not the demo password.
-    func changePassword(staffId: String, current: String, new: String) async throws {
+    /// Changes a password after checking the current one (`PasswordRule` for the new one). Every other session and
+    /// token of the account ends; the ones named stay (the session or token that asked).
+    func changePassword(staffId: String, current: String, new: String, keepSession: String? = nil, keepToken: String? = nil) async throws {
         guard let user = try await StaffModel.find(staffId, on: db) else { throw APIError.unauthenticated }
         guard current.count <= 128 else { throw APIError.invalid("currentPassword", "密码不超过128个字符") }
         guard new.count <= 128 else { throw APIError.invalid("newPassword", "新密码不超过128个字符", code: "weak_password") }
         guard try await ctx.passwords.verify(current, against: user.passwordHash) else {
             throw APIError.invalid("currentPassword", "当前密码不正确", code: "wrong_password")
         }
-        guard new.count >= 10, new.count <= 128, new.contains(where: \.isLetter), new.contains(where: \.isNumber) else {
-            throw APIError.invalid("newPassword", "新密码至少10位，且须同时包含字母和数字", code: "weak_password")
-        }
-        guard new != DemoCounty.demoPassword, new != current else {
-            throw APIError.invalid("newPassword", "新密码不能与演示密码或当前密码相同", code: "weak_password")
+        if let problem = PasswordRule.problem(new, current: current, demoPassword: DemoCounty.demoPassword) {
+            throw APIError.invalid("newPassword", problem, code: "weak_password")
         }
         let hash = try await ctx.passwords.hash(new)
+        let now = ctx.now()
         try await ctx.write(db) { tx in
             guard let row = try await StaffModel.find(staffId, on: tx) else { return }
             row.passwordHash = hash
             row.mustChangePassword = false
             try await row.save(on: tx)
+            try await AccountService.endSessions(of: staffId, on: tx, keepSession: keepSession, keepToken: keepToken)
+            try await AdminChangeModel(.account, staffId, action: "password_changed", actorId: staffId, actorRole: row.role, reason: nil, at: now)
+                .create(on: tx)
         }
     }
 

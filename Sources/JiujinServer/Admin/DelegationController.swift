@@ -13,7 +13,7 @@ struct DelegationController: RouteCollection {
         routes.post("delegations", ":id", "extend", use: extendDelegation)
     }
 
-    static let managers: Set<ActorRole> = [.administrator, .supervisor]
+    static let managers = DelegationPages.roles
 
     /// One entrustment document for several receiving organisations and items.
     struct CreateBody: Content {
@@ -24,13 +24,15 @@ struct DelegationController: RouteCollection {
         var canDecide: Bool
         var validFrom: String
         var validTo: String?
+        var backdateReason: String?
     }
 
     func createDelegations(req: Request) async throws -> Response {
         let staff = try req.requireStaff(Self.managers)
         let body = try req.content.decode(CreateBody.self)
         let draft = DelegationService.Draft(documentNumber: body.documentNumber, toOrgIds: body.toOrgIds, itemCodes: body.itemCodes,
-                                            canAccept: body.canAccept, canDecide: body.canDecide, validFrom: body.validFrom, validTo: body.validTo)
+                                            canAccept: body.canAccept, canDecide: body.canDecide, validFrom: body.validFrom, validTo: body.validTo,
+                                            backdateReason: body.backdateReason)
         let created = try await DelegationService(req).create(draft, by: staff)
         let response = Response(status: .created)
         try response.content.encode(created.map { DelegationView($0, orgs: req.jiujin.directory.organizations) })

@@ -66,7 +66,8 @@ struct DelegationsPage: PageContext {
 
 /// Delegations (委托管理), kept by administrators and supervisors.
 struct DelegationPages: RouteCollection {
-    static let roles: Set<ActorRole> = [.administrator, .supervisor]
+    /// Granting decision authority is the business's (supervisors), not IT's (administrators).
+    static let roles: Set<ActorRole> = [.supervisor]
 
     func boot(routes: RoutesBuilder) throws {
         routes.get("admin", "delegations", use: delegations)
@@ -96,6 +97,7 @@ struct DelegationPages: RouteCollection {
         var canDecide: String?
         var validFrom: String
         var validTo: String?
+        var backdateReason: String?
     }
 
     func createDelegation(req: Request) async throws -> Response {
@@ -105,7 +107,8 @@ struct DelegationPages: RouteCollection {
         let draft = DelegationService.Draft(documentNumber: form.documentNumber,
                                             toOrgIds: form.allTowns == "on" ? towns : (form.toOrgIds ?? []),
                                             itemCodes: form.itemCodes ?? [], canAccept: form.canAccept == "on",
-                                            canDecide: form.canDecide == "on", validFrom: form.validFrom, validTo: form.validTo)
+                                            canDecide: form.canDecide == "on", validFrom: form.validFrom, validTo: form.validTo,
+                                            backdateReason: form.backdateReason)
         do {
             _ = try await DelegationService(req).create(draft, by: staff)
         } catch {

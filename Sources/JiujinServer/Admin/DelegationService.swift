@@ -26,6 +26,8 @@ struct DelegationService {
         var canDecide: Bool
         var validFrom: String
         var validTo: String?
+        /// Required when `validFrom` is before the day it is recorded (补录原因).
+        var backdateReason: String? = nil
     }
 
     func create(_ draft: Draft, by staff: AuthenticatedStaff) async throws -> [Delegation] {
@@ -35,6 +37,11 @@ struct DelegationService {
         if let raw = draft.validTo?.trimmed.nonEmpty {
             guard let parsed = LocalDate(raw) else { throw APIError.invalid("validTo", "截止日期格式应为 YYYY-MM-DD") }
             to = parsed
+        }
+        let backdateReason = draft.backdateReason?.trimmed.nonEmpty
+        guard (backdateReason?.count ?? 0) <= 300 else { throw APIError.invalid("backdateReason", "补录原因不超过300字") }
+        if from < ctx.today && backdateReason == nil {
+            throw APIError.invalid("backdateReason", "生效日期早于今天（\(ctx.today)），补录委托须填写原因", code: "backdate_reason_required")
         }
         guard draft.toOrgIds.count <= 200 else { throw APIError.invalid("toOrgIds", "一份委托书最多委托200个镇村") }
         guard draft.itemCodes.count <= 500 else { throw APIError.invalid("itemCodes", "一份委托书最多500个事项") }
@@ -73,7 +80,8 @@ struct DelegationService {
         }
         let now = ctx.now()
         let toStore = created
-        let rows = try toStore.map { (try DelegationModel($0), try DelegationChangeModel(delegation: $0, change: "created", actorId: staff.id, at: now)) }
+        let rows = try toStore.map { (try DelegationModel($0), try DelegationChangeModel(delegation: $0, change: "created", actorId: staff.id, at: now,
+                                                                                      reason: from < ctx.today ? backdateReason : nil)) }
         try await ctx.write(db) { tx in
             for (row, change) in rows {
                 try await row.create(on: tx)

@@ -20,6 +20,8 @@ public final class JiujinContext: Sendable {
     let limiter: RateLimiter
     /// Sign-in failures, per name and per name and address.
     let signInThrottle = SignInThrottle()
+    /// Wrong query codes per case number (`RatingService.caseForResident`).
+    let queryCodes = QueryCodeGuard()
     /// Password hashing, on its own thread.
     let passwords: PasswordWork
     /// Seal public keys by kid, as read: a key's public half never changes.
@@ -84,10 +86,9 @@ public final class JiujinContext: Sendable {
         calendarBox.value = calendar
     }
 
-    /// The address QR codes and links point to: JIUJIN_PUBLIC_URL, else the host the request came to.
-    func publicBase(host: String?) -> String {
-        options.publicURL ?? "http://\(host ?? "127.0.0.1:8080")"
-    }
+    /// The address QR codes and links point to: JIUJIN_PUBLIC_URL (required without the demo county), else
+    /// where the demo listens. A request's Host header is never used: anyone can send any.
+    var publicBase: String { options.publicURL ?? options.listenBase ?? "http://127.0.0.1:8080" }
 }
 
 struct JiujinContextKey: StorageKey {
@@ -104,5 +105,5 @@ extension Application {
 extension Request {
     var jiujin: JiujinContext { application.jiujin }
     /// The address QR codes on this request's pages point to.
-    var publicBase: String { jiujin.publicBase(host: headers.first(name: .host)) }
+    var publicBase: String { jiujin.publicBase }
 }

@@ -30,6 +30,9 @@ public struct ServerOptions: Sendable {
     public var sealKey: String?
     /// JIUJIN_PUBLIC_URL: the address printed in QR codes, without a trailing slash.
     public var publicURL: String?
+    /// Where this server listens (`http://127.0.0.1:8080`), set by `jiujin serve`: the address QR codes of the demo
+    /// county use when JIUJIN_PUBLIC_URL is not set. Never the request's Host header.
+    public var listenBase: String?
     /// JIUJIN_FOLLOWUP_DAYS: working days a bad rating's follow-up gets (1–30).
     public var followUpDays: Int
     /// JIUJIN_HOME: the folder holding Resources/Views and Public.
@@ -120,4 +123,10 @@ public struct ServerOptions: Sendable {
                              rateLimitScale: value("JIUJIN_RATE_LIMIT_SCALE").flatMap(Double.init).flatMap { $0.isFinite && $0 >= 0 && $0 <= 1000 ? $0 : nil } ?? 1,
                              metricsToken: value("JIUJIN_METRICS_TOKEN"))
     }
+}
+
+/// Why jiujin refuses to start: a setting is missing or unusable. The message names the setting and the fix.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -9,6 +9,13 @@ import Vapor
 /// Sets up a jiujin application: database, migrations, demo data, middleware and routes.
 /// `serving`: false for the maintenance commands (migrate, verify-audit…), which must not change accounts.
 public func configure(_ app: Application, options: ServerOptions, serving: Bool = true) async throws {
+    // A real county prints its address in every QR code and must be reached over https.
+    if serving && !options.loadDemo {
+        guard let url = options.publicURL, url.lowercased().hasPrefix("https://"), url.count > "https://".count else {
+            throw ConfigurationError("JIUJIN_PUBLIC_URL (https://…) is required without the demo county: QR codes on receipts and "
+                                      + "certificates print it")
+        }
+    }
     // Templates and assets live in Resources/Views and Public; JIUJIN_HOME points there when jiujin runs elsewhere.
     if let home = options.home {
         app.directory = DirectoryConfiguration(workingDirectory: home.hasSuffix("/") ? home : home + "/")
@@ -20,7 +27,7 @@ public func configure(_ app: Application, options: ServerOptions, serving: Bool 
     case .sqliteFile, .sqliteMemory:
         let config: SQLiteConfiguration
         if case .sqliteFile(let directory) = options.storage {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try DataDirectory.prepare(directory)
             if serving {
                 guard let lock = DataDirectoryLock(directory: directory) else {
                     throw Abort(.internalServerError, reason: "another jiujin is serving \(directory); one server per SQLite data directory")
@@ -117,6 +124,23 @@ func addMigrations(_ app: Application) {
     app.migrations.add(M009_CreateCertificates())
     app.migrations.add(M010_DirectoryVersion())
     app.migrations.add(M011_CaseListIndexes())
+    app.migrations.add(M012_AccountsAndChanges())
+}
+
+/// The SQLite data directory holds every resident's case: only jiujin's own user may read it. The directory is
+/// made (or tightened to) 0700, the database and its journal files 0600, and files jiujin makes later (WAL,
+/// backups, the key) are private from the start (umask 077).
+enum DataDirectory {
+    static func prepare(_ directory: String) throws {
+        umask(0o077)
+        let files = FileManager.default
+        try files.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try? files.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory)
+        for name in ["jiujin.sqlite", "jiujin.sqlite-wal", "jiujin.sqlite-shm", "seal-master.key"] {
+            let path = URL(fileURLWithPath: directory).appendingPathComponent(name).path
+            if files.fileExists(atPath: path) { try? files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path) }
+        }
+    }
 }
 
 struct DataDirectoryLockKey: StorageKey {

@@ -5,6 +5,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: OperationsController())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthController())
+    try api.register(collection: StaffAdminController())
     try api.register(collection: RegionController())
     try api.register(collection: CatalogController())
     try api.register(collection: DelegationController())
@@ -21,6 +22,7 @@ func routes(_ app: Application) throws {
     try web.register(collection: DocumentPages())
     try web.register(collection: DelegationPages())
     try web.register(collection: SealPages())
+    try web.register(collection: StaffAdminRoutes())
     try web.register(collection: CertificatePages())
     try web.register(collection: RatingPages())
 }

@@ -35,6 +35,8 @@ struct CaseController: RouteCollection {
         var number: String
         var status: String
         var statusLabel: String
+        /// 查询密码: with the number it follows and rates the case; shown to the applicant this once.
+        var queryCode: String
         var message: String
     }
 
@@ -42,8 +44,10 @@ struct CaseController: RouteCollection {
     func apply(req: Request) async throws -> Response {
         let body = try req.content.decode(OnlineApplicationRequest.self)
         let c = try await CaseService(req).submitOnline(itemCode: body.itemCode, try body.application(today: req.jiujin.today))
+        let code = try await CaseRows.queryCode(id: c.id, on: try sqlDatabase(req.db)) ?? ""
         return try await created(ApplicationReceipt(id: c.id, number: c.number, status: c.status.rawValue, statusLabel: c.status.label,
-                                                    message: "申请已提交，办件编号 \(c.number)。工作人员预审后将短信通知您。"))
+                                                    queryCode: code,
+                                                    message: "申请已提交，办件编号 \(c.number)，查询密码 \(code)（请妥善保管）。工作人员预审后将短信通知您。"))
     }
 
     struct CaseList: Content {

@@ -23,8 +23,22 @@ enum CaseRows {
 
     // MARK: writing
 
+    /// A new case, with a fresh query code (查询密码) that only `queryCode(number:)` reads.
     static func insert(_ c: Case, on sql: SQLDatabase) async throws {
-        try await sql.raw("INSERT INTO cases (\(unsafeRaw: caseList)) VALUES (\(binds: try values(of: c)))").run()
+        try await sql.raw("""
+            INSERT INTO cases (\(unsafeRaw: caseList), query_code) VALUES (\(binds: try values(of: c)), \(bind: QueryCode.generate()))
+            """).run()
+    }
+
+    /// The case id and query code of a case number, nil when no case has it.
+    static func queryCode(number: String, on sql: SQLDatabase) async throws -> (id: UUID, code: String)? {
+        guard let row = try await sql.raw("SELECT id, query_code FROM cases WHERE number = \(bind: number)").first(),
+              let code = try row.decode(column: "query_code", as: String?.self) else { return nil }
+        return (try row.decode(column: "id", as: UUID.self), code)
+    }
+
+    static func queryCode(id: UUID, on sql: SQLDatabase) async throws -> String? {
+        try await sql.raw("SELECT query_code FROM cases WHERE id = \(bind: id)").first()?.decode(column: "query_code", as: String?.self)
     }
 
     /// Writes every column but the id; the write door has already claimed the version.

@@ -81,7 +81,7 @@ struct CertificatePages: RouteCollection {
     }
 
     func revoke(req: Request) async throws -> Response {
-        let staff = try req.pageStaff([.approver, .supervisor, .administrator])
+        let staff = try req.pageStaff([.approver, .supervisor])
         let cert = try await load(req, staff: staff)
         _ = try await CertificateService(req).revoke(id: cert.id ?? "", reason: (try? req.content.decode(RevokeForm.self).reason) ?? "",
                                                      by: staff.staff)

@@ -54,8 +54,11 @@ struct ReceiptPage: PageContext {
     var received: [String]
     var followQR: String
     var followURL: String
+    /// 查询密码: with the case number it rates and follows the case; the QR carries it.
+    var queryCode: String
 
-    init(view v: CaseView, today: LocalDate, followURL: String) throws {
+    init(view v: CaseView, today: LocalDate, queryCode: String, followURL: String) throws {
+        self.queryCode = queryCode
         let c = v.c
         header = DocumentHeader(title: "受理回执", view: v, date: today)
         acceptedOn = c.acceptedOn.map(Printed.date)
@@ -167,7 +170,9 @@ struct DocumentPages: RouteCollection {
     func receipt(req: Request) async throws -> Response {
         let v = try await view(req)
         guard v.c.acceptedOn != nil else { throw APIError.notFound("受理回执") }
-        return try await req.render(try ReceiptPage(view: v, today: req.jiujin.today, followURL: "\(req.publicBase)/r?n=\(v.c.number)&c=qr"))
+        let code = try await CaseRows.queryCode(id: v.c.id, on: try sqlDatabase(req.db)) ?? ""
+        return try await req.render(try ReceiptPage(view: v, today: req.jiujin.today, queryCode: code,
+                                                    followURL: "\(req.publicBase)/r?n=\(v.c.number)&c=qr&q=\(code.replacingOccurrences(of: "-", with: ""))"))
     }
 
     func notice(req: Request) async throws -> Response {

@@ -11,10 +11,13 @@ final class DelegationChangeModel: Model, @unchecked Sendable {
     @Field(key: "actor_id") var actorId: String
     @Field(key: "snapshot_json") var snapshotJSON: String
     @Field(key: "at") var at: Date
+    /// Why, where the change needs one: a delegation recorded after the day it starts (补录).
+    @OptionalField(key: "reason") var reason: String?
 
     init() {}
 
-    init(delegation: Delegation, change: String, actorId: String, at: Date) throws {
+    init(delegation: Delegation, change: String, actorId: String, at: Date, reason: String? = nil) throws {
+        self.reason = reason
         delegationId = delegation.id
         self.change = change
         self.actorId = actorId

@@ -85,7 +85,7 @@ struct CertificateController: RouteCollection {
     }
 
     func revoke(req: Request) async throws -> CheckView {
-        let staff = try req.requireStaff([.approver, .supervisor, .administrator])
+        let staff = try req.requireStaff([.approver, .supervisor])
         let body = try req.content.decode(RevokeBody.self)
         let cert = try await CertificateService(req).revoke(id: req.parameters.get("id") ?? "", reason: body.reason, by: staff.staff)
         return Self.view(id: cert.id!, status: .revoked, cert: cert, payload: nil)

@@ -1,6 +1,9 @@
 import Crypto
 import Fluent
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import SQLKit
 import JiujinCore
 import Vapor
@@ -71,32 +74,54 @@ struct SealKeys {
     }
 
     /// The master key: JIUJIN_SEAL_KEY (base64, 32 bytes), else a key file kept in the data directory.
+    /// The master key: JIUJIN_SEAL_KEY, else `seal-master.key` in the data directory (SQLite only), made once.
+    /// An existing key file is never replaced: one that cannot be read stops jiujin, since every sealed signing
+    /// key, every licence-library holder hash and the audit chain's key depend on it. Surrounding whitespace
+    /// (an editor's trailing newline) is ignored. On PostgreSQL several processes must share one key, so
+    /// JIUJIN_SEAL_KEY is required there.
     static func masterKey(options: ServerOptions, logger: Logger) throws -> SymmetricKey {
         if let raw = options.sealKey {
-            guard let data = Data(base64Encoded: raw), data.count == 32 else {
-                throw Abort(.internalServerError, reason: "JIUJIN_SEAL_KEY must be 32 bytes in base64")
-            }
-            return SymmetricKey(data: data)
+            return try parse(Data(raw.utf8), source: "JIUJIN_SEAL_KEY")
         }
         let directory: String
         switch options.storage {
         case .sqliteMemory: return SymmetricKey(size: .bits256)
         case .sqliteFile(let dir): directory = dir
-        case .postgres: directory = options.dataDirectory
+        case .postgres:
+            throw ConfigurationError("JIUJIN_SEAL_KEY is required with PostgreSQL: every jiujin process must use the same master key "
+                             + "(32 random bytes in base64, e.g. `openssl rand -base64 32`)")
         }
-        let url = URL(fileURLWithPath: directory).appendingPathComponent("seal-master.key")
-        if let data = try? Data(contentsOf: url), let decoded = Data(base64Encoded: data), decoded.count == 32 {
-            return SymmetricKey(data: decoded)
+        let path = URL(fileURLWithPath: directory).appendingPathComponent("seal-master.key").path
+        if FileManager.default.fileExists(atPath: path) {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ConfigurationError("cannot read the seal master key file \(path); fix its permissions or restore it from the key backup")
+            }
+            return try parse(data, source: path)
         }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
         let key = SymmetricKey(size: .bits256)
-        let encoded = key.withUnsafeBytes { Data($0) }.base64EncodedData()
-        // A key that could not be kept would make every sealed signing key unreadable after a restart: refuse to start.
-        guard FileManager.default.createFile(atPath: url.path, contents: encoded, attributes: [.posixPermissions: 0o600]) else {
-            throw Abort(.internalServerError, reason: "cannot write the seal master key file \(url.path); set JIUJIN_SEAL_KEY")
+        let encoded = key.withUnsafeBytes { Data($0) }.base64EncodedData() + Data("\n".utf8)
+        // O_EXCL: if another process made the file meanwhile, this fails instead of replacing its key.
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { throw ConfigurationError("cannot create the seal master key file \(path) (errno \(errno)); set JIUJIN_SEAL_KEY") }
+        let written = encoded.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        let synced = fsync(fd) == 0
+        close(fd)
+        guard written == encoded.count, synced else {
+            throw ConfigurationError("cannot write the seal master key file \(path); remove the partial file and set JIUJIN_SEAL_KEY")
         }
-        logger.warning("generated a seal master key file; set JIUJIN_SEAL_KEY in production and keep it safe",
-                       metadata: ["path": .string(url.path)])
+        logger.warning("generated a seal master key file; back it up apart from the database, or set JIUJIN_SEAL_KEY",
+                       metadata: ["path": .string(path)])
         return key
+    }
+
+    /// 32 bytes in base64, with surrounding whitespace ignored.
+    static func parse(_ data: Data, source: String) throws -> SymmetricKey {
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let decoded = Data(base64Encoded: text), decoded.count == 32 else {
+            throw ConfigurationError("\(source) is not a master key (32 bytes in base64); jiujin will not start with another key")
+        }
+        return SymmetricKey(data: decoded)
     }
 }

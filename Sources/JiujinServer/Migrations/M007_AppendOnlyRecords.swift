@@ -9,19 +9,30 @@ struct M007_AppendOnlyRecords: AsyncMigration {
 
     func prepare(on db: Database) async throws {
         guard let sql = db as? SQLDatabase else { return }
+        try await Self.protect(Self.tables, on: sql)
+    }
+
+    func revert(on db: Database) async throws {
+        guard let sql = db as? SQLDatabase else { return }
+        try await Self.unprotect(Self.tables, on: sql)
+        if sql.dialect.name == "postgresql" { try await sql.raw("DROP FUNCTION IF EXISTS jiujin_append_only()").run() }
+    }
+
+    /// Triggers that refuse UPDATE and DELETE on these tables (later migrations protect their own tables with it).
+    static func protect(_ tables: [String], on sql: SQLDatabase) async throws {
         if sql.dialect.name == "postgresql" {
             try await sql.raw("""
                 CREATE OR REPLACE FUNCTION jiujin_append_only() RETURNS trigger AS $$
                 BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END; $$ LANGUAGE plpgsql
                 """).run()
-            for t in Self.tables {
+            for t in tables {
                 try await sql.raw("""
                     CREATE TRIGGER \(unsafeRaw: t)_append_only BEFORE UPDATE OR DELETE ON \(ident: t)
                     FOR EACH ROW EXECUTE FUNCTION jiujin_append_only()
                     """).run()
             }
         } else {
-            for t in Self.tables {
+            for t in tables {
                 for op in ["UPDATE", "DELETE"] {
                     try await sql.raw("""
                         CREATE TRIGGER \(unsafeRaw: t)_no_\(unsafeRaw: op.lowercased()) BEFORE \(unsafeRaw: op) ON \(ident: t)
@@ -32,13 +43,11 @@ struct M007_AppendOnlyRecords: AsyncMigration {
         }
     }
 
-    func revert(on db: Database) async throws {
-        guard let sql = db as? SQLDatabase else { return }
-        if sql.dialect.name == "postgresql" {
-            for t in Self.tables { try await sql.raw("DROP TRIGGER IF EXISTS \(unsafeRaw: t)_append_only ON \(ident: t)").run() }
-            try await sql.raw("DROP FUNCTION IF EXISTS jiujin_append_only()").run()
-        } else {
-            for t in Self.tables {
+    static func unprotect(_ tables: [String], on sql: SQLDatabase) async throws {
+        for t in tables {
+            if sql.dialect.name == "postgresql" {
+                try await sql.raw("DROP TRIGGER IF EXISTS \(unsafeRaw: t)_append_only ON \(ident: t)").run()
+            } else {
                 for op in ["update", "delete"] { try await sql.raw("DROP TRIGGER IF EXISTS \(unsafeRaw: t)_no_\(unsafeRaw: op)").run() }
             }
         }

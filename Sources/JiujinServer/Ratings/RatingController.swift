@@ -12,7 +12,7 @@ struct RatingController: RouteCollection {
 
     struct RateBody: Content {
         var number: String
-        var phoneLast4: String
+        var queryCode: String
         var level: Int
         var channel: String
         var indicators: [String]?
@@ -29,9 +29,10 @@ struct RatingController: RouteCollection {
     func rate(req: Request) async throws -> Response {
         let body = try req.content.decode(RateBody.self)
         let service = RatingService(req)
-        let model = try await service.caseForResident(number: body.number, phoneLast4: body.phoneLast4)
-        let (rating, followUp) = try await service.rate(model, .init(level: body.level, channel: body.channel, indicators: body.indicators,
-                                                                     text: body.text))
+        let input = RatingService.Input(level: body.level, channel: body.channel, indicators: body.indicators, text: body.text)
+        try service.check(input)
+        let model = try await service.caseForResident(number: body.number, queryCode: body.queryCode, address: req.clientAddress)
+        let (rating, followUp) = try await service.rate(model, input)
         let response = Response(status: .created)
         try response.content.encode(RatedView(round: rating.round, level: rating.level, followUpId: followUp?.id, followUpDue: followUp?.dueOn))
         return response

@@ -22,6 +22,8 @@ struct RatePage: PageContext {
     var done: Bool
     var followUpOpened: Bool
     var error: String?
+    /// The query code from the receipt's QR, to fill the form.
+    var queryCode = ""
 
     init(layout: LayoutContext, number: String, channel: String, device: Bool, caseId: String?, itemName: String?, done: Bool,
          followUpOpened: Bool, error: String?) {
@@ -103,14 +105,17 @@ struct RatingPages: RouteCollection {
     func publicPage(req: Request) async throws -> Response {
         let number = String((req.queryText("n") ?? "").prefix(40))
         let channel = req.queryText("c") == "qr" ? RatingChannel.qrReceipt.rawValue : RatingChannel.web.rawValue
-        return try await renderPublic(req, number: number, channel: channel, error: nil, done: false, followUp: false, status: .ok)
+        // The receipt's QR carries the code; it fills the form and is never checked on a GET.
+        let code = req.queryText("q").flatMap(QueryCode.normalize) ?? ""
+        return try await renderPublic(req, number: number, code: code, channel: channel, error: nil, done: false, followUp: false, status: .ok)
     }
 
-    func renderPublic(_ req: Request, number: String, channel: String, error: String?, done: Bool, followUp: Bool,
+    func renderPublic(_ req: Request, number: String, code: String = "", channel: String, error: String?, done: Bool, followUp: Bool,
                       status: HTTPStatus) async throws -> Response {
         let token = req.issueFormToken()
-        let page = RatePage(layout: req.layout(title: "办件评价", section: "rate"), number: String(number.prefix(40)), channel: channel,
+        var page = RatePage(layout: req.layout(title: "办件评价", section: "rate"), number: String(number.prefix(40)), channel: channel,
                             device: false, caseId: nil, itemName: nil, done: done, followUpOpened: followUp, error: error)
+        page.queryCode = code
         let response = try await req.render(page, status: status)
         req.bindFormToken(token, to: response)
         return response
@@ -118,7 +123,7 @@ struct RatingPages: RouteCollection {
 
     struct PublicForm: Content {
         var number: String
-        var phoneLast4: String
+        var queryCode: String
         var level: Int?
         var channel: String?
         var indicators: [String]?
@@ -130,9 +135,10 @@ struct RatingPages: RouteCollection {
         let channel = form.channel == RatingChannel.qrReceipt.rawValue ? RatingChannel.qrReceipt.rawValue : RatingChannel.web.rawValue
         do {
             let service = RatingService(req)
-            let model = try await service.caseForResident(number: form.number, phoneLast4: form.phoneLast4)
-            let (_, followUp) = try await service.rate(model, .init(level: form.level ?? 0, channel: channel, indicators: form.indicators,
-                                                                    text: form.text))
+            let input = RatingService.Input(level: form.level ?? 0, channel: channel, indicators: form.indicators, text: form.text)
+            try service.check(input)
+            let model = try await service.caseForResident(number: form.number, queryCode: form.queryCode, address: req.clientAddress)
+            let (_, followUp) = try await service.rate(model, input)
             return try await renderPublic(req, number: form.number, channel: channel, error: nil, done: true, followUp: followUp != nil,
                                           status: .ok)
         } catch {

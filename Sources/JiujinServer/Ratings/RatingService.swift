@@ -26,28 +26,45 @@ struct RatingService {
         var text: String?
     }
 
-    /// The case a resident names by its number, proven by the last four digits of the applicant's phone.
-    func caseForResident(number: String, phoneLast4: String) async throws -> Case {
+    /// Every failure to name a case answers this, whether the number exists, the code is wrong or malformed, or
+    /// the case number is resting after wrong codes: a guess learns nothing.
+    static let unknownCase = APIError(.notFound, "not_found", "办件编号或查询密码不正确（查询密码印在受理回执上；多次输错后该办件将暂停查询一段时间）")
+
+    /// The case a resident names by its number, proven by its query code (查询密码, on the receipt and in its QR).
+    /// Wrong codes make the case number rest (`QueryCodeGuard`).
+    func caseForResident(number: String, queryCode typed: String, address: String) async throws -> Case {
         let n = number.trimmed
         guard CaseNumber(n) != nil else { throw APIError.invalid("number", "办件编号格式不正确（如 990101-20261120-000001）") }
-        guard phoneLast4.count == 4, phoneLast4.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw APIError.invalid("phoneLast4", "请输入申请时所留手机号码的后4位")
+        guard typed.count <= 40 else { throw APIError.invalid("queryCode", "查询密码为8位字母和数字") }
+        let guardian = ctx.queryCodes
+        guard guardian.wait(number: n) == nil else { throw Self.unknownCase }
+        let sql = try sqlDatabase(db)
+        guard let code = QueryCode.normalize(typed), let stored = try await CaseRows.queryCode(number: n, on: sql),
+              let expected = QueryCode.normalize(stored.code), PrintedCode.same(code, expected),
+              let c = try await CaseRows.find(stored.id, on: sql) else {
+            guardian.failed(number: n)
+            throw Self.unknownCase
         }
-        guard let c = try await CaseRows.find(number: n, on: try sqlDatabase(db)), c.applicant.phone.hasSuffix(phoneLast4) else {
-            throw APIError(.notFound, "not_found", "办件编号与手机号码后4位不匹配")
-        }
+        guardian.succeeded(number: n)
         return c
     }
 
-    func rate(_ c: Case, _ input: Input) async throws -> (RatingModel, FollowUpModel?) {
-        guard let level = RatingLevel(rawValue: input.level) else { throw APIError.invalid("level", "请选择评价等级（1 非常不满意 … 5 非常满意）") }
-        guard let channel = RatingChannel(rawValue: input.channel) else { throw APIError.invalid("channel", "评价渠道无效") }
+    /// Checks a rating before any case is named, so an invalid rating is refused alike for right and wrong codes.
+    func check(_ input: Input) throws {
+        guard RatingLevel(rawValue: input.level) != nil else { throw APIError.invalid("level", "请选择评价等级（1 非常不满意 … 5 非常满意）") }
+        guard RatingChannel(rawValue: input.channel) != nil else { throw APIError.invalid("channel", "评价渠道无效") }
         let indicators = input.indicators ?? []
         guard indicators.allSatisfy(Self.indicators.contains), Set(indicators).count == indicators.count else {
             throw APIError.invalid("indicators", "评价指标无效")
         }
+        guard (input.text?.trimmed.count ?? 0) <= 500 else { throw APIError.invalid("text", "评价内容不超过500字") }
+    }
+
+    func rate(_ c: Case, _ input: Input) async throws -> (RatingModel, FollowUpModel?) {
+        try check(input)
+        guard let level = RatingLevel(rawValue: input.level), let channel = RatingChannel(rawValue: input.channel) else { return (RatingModel(), nil) }
+        let indicators = input.indicators ?? []
         let text = input.text?.trimmed.nonEmpty
-        guard (text?.count ?? 0) <= 500 else { throw APIError.invalid("text", "评价内容不超过500字") }
         let status = c.status
         let taken = try await RatingModel.query(on: db).filter(\.$caseId == c.id).all()
         var firstFollowUp: FollowUpStatus?

@@ -22,8 +22,10 @@ struct JSONErrorMiddleware: AsyncMiddleware {
             }
             let response = Response(status: api.status)
             // Messages quote input clipped (TextLimit.echo); this is the last guard that no error repeats a payload.
-            try response.content.encode(ErrorBody(error: api.code, message: TextLimit.echo(api.message, max: 300),
-                                                  field: api.field.map { TextLimit.echo($0, max: 100) }), as: .json)
+            // Keys in a fixed order: two refusals that mean the same are the same bytes (a guess learns nothing).
+            let body = ErrorBody(error: api.code, message: TextLimit.echo(api.message, max: 300), field: api.field.map { TextLimit.echo($0, max: 100) })
+            response.body = .init(string: try JSONCoding.string(body))
+            response.headers.contentType = .json
             if api.status == .unauthorized { response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer") }
             api.addHeaders(to: response)
             return response

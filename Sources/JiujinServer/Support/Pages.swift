@@ -49,11 +49,14 @@ struct LayoutContext: Encodable, Sendable {
             case .approver:
                 link("/inbox", "待办审批", "inbox")
                 link("/cases", "办件列表", "cases")
-            case .supervisor, .administrator:
+            case .supervisor:
                 link("/supervision", "督办", "supervision")
                 link("/cases", "办件列表", "cases")
                 link("/admin/delegations", "委托管理", "delegations")
                 link("/admin/seals", "印章管理", "seals")
+            case .administrator:
+                link("/cases", "办件列表", "cases")
+                link("/admin/staff", "账号管理", "staff")
             case .applicant, .system:
                 break
             }
@@ -85,6 +88,8 @@ enum Notices {
         "feedback": "反馈已记录。",
         "step": "代办步骤已记录。",
         "signed_out": "已安全退出。",
+        "activated": "账号已激活，请用新密码登录。",
+        "account": "账号已更新。",
     ]
 
     static func text(_ code: String?) -> String? { code.flatMap { texts[$0] } }
