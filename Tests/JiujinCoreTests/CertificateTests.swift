@@ -27,7 +27,7 @@ import Testing
             let accepted: Bool
             switch verdict {
             case .authentic, .expired: accepted = true
-            case .badSignature, .unknownKey, .malformed: accepted = false
+            case .badSignature, .unknownKey, .malformed, .keyRetired: accepted = false
             }
             #expect(!accepted, "byte \(i) changed: \(verdict)")
         }
@@ -48,6 +48,20 @@ import Testing
         let claimed = payload(kid: "new").canonicalJSON()
         let forged = CertificateToken(id: "JJTEST12345", payload: claimed, signature: oldToken.signature)
         #expect(OfflineVerifier.verify(forged, publicKeys: published, today: LocalDate("2026-12-01")!) == .badSignature)
+    }
+
+    @Test func aCertificateIssuedAfterItsKeyRetiredIsRefusedOffline() throws {
+        let key = Curve25519.Signing.PrivateKey()
+        let bytes = payload(kid: "old").canonicalJSON() // issued 2026-11-20
+        let token = CertificateToken(id: "JJTEST12345", payload: bytes, signature: try CertificateSignature.sign(bytes, with: key))
+        let published = ["old": Array(key.publicKey.rawRepresentation)]
+        let today = LocalDate("2026-12-01")!
+        // Retired the same day or later: what it signed before still holds.
+        #expect(OfflineVerifier.verify(token, publicKeys: published, retiredOn: ["old": LocalDate("2026-11-20")!], today: today)
+                == .authentic(payload(kid: "old")))
+        // Retired the day before: a stolen key cannot sign a "new" certificate.
+        #expect(OfflineVerifier.verify(token, publicKeys: published, retiredOn: ["old": LocalDate("2026-11-19")!], today: today)
+                == .keyRetired(LocalDate("2026-11-19")!))
     }
 
     @Test func tokensRoundTripThroughTheURL() throws {

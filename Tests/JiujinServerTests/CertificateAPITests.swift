@@ -112,4 +112,36 @@ import VaporTesting
             #expect(try await neighbour.get("/certificates/\(cert.id!)").status == .notFound)
         }
     }
+
+    @Test func retiringASealRetiresItsKeysAndEveryChangeNamesItsActor() async throws {
+        try await withJiujin { app, c in
+            let (_, _, cert) = try await issueResidence(c, app)
+            let seal = try #require(try await SealModel.query(on: app.db).filter(\.$number == "CW-100201").first())
+            let sealId = try #require(seal.id)
+            let admin = try await c.login("admin")
+            let rotated = try await c.send(.POST, "/api/v1/seals/\(sealId)/rotate-key", token: admin, json: ["reason": "年度轮换"])
+            #expect(rotated.status == .ok)
+            // The supervisor revokes a certificate and retires the seal (with a reason, else refused).
+            let supervisor = try await c.login("jiandu")
+            #expect(try await c.send(.POST, "/api/v1/certificates/\(cert.id!)/revoke", token: admin, json: ["reason": "x"]).status == .forbidden)
+            #expect(try await c.send(.POST, "/api/v1/certificates/\(cert.id!)/revoke", token: supervisor, json: ["reason": "申请人迁出"]).status == .ok)
+            let web = WebClient(app: app)
+            _ = try await web.signIn("jiandu")
+            _ = try await web.get("/admin/seals")
+            #expect(try await web.post("/admin/seals/\(sealId)/retire", []).status == .unprocessableEntity)
+            #expect(try await web.post("/admin/seals/\(sealId)/retire", [("reason", "村站合并")]).status == .seeOther)
+            let keys = try await c.send(.GET, "/api/v1/keys").list("keys").filter { $0["sealNumber"] as? String == "CW-100201" }
+            #expect(keys.count == 2 && keys.allSatisfy { $0["status"] as? String == "retired" })
+            // A retired seal neither rotates nor signs again.
+            #expect(try await c.send(.POST, "/api/v1/seals/\(sealId)/rotate-key", token: admin).errorCode == "seal_retired")
+            await #expect(throws: APIError.self) {
+                _ = try await CertificateService(db: app.db, ctx: app.jiujin).keys.signer(forSealNumber: "CW-100201")
+            }
+            let changes = try await AdminChangeModel.query(on: app.db).all()
+            let byAction = Dictionary(grouping: changes, by: { "\($0.subjectKind).\($0.action)" })
+            #expect(byAction["key.rotated"]?.first?.actorRole == "administrator" && byAction["key.rotated"]?.first?.reason == "年度轮换")
+            #expect(byAction["certificate.revoked"]?.first?.actorRole == "supervisor" && byAction["certificate.revoked"]?.first?.reason == "申请人迁出")
+            #expect(byAction["seal.retired"]?.first?.subjectId == sealId && byAction["seal.retired"]?.first?.reason == "村站合并")
+        }
+    }
 }

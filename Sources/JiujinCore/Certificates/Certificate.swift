@@ -114,18 +114,24 @@ public enum OfflineVerdict: Equatable, Sendable {
     case badSignature
     /// No published key has this key id.
     case unknownKey(String)
+    /// The certificate says it was issued after its key was retired: made with a retired (perhaps stolen) key.
+    case keyRetired(LocalDate)
     case malformed
 }
 
 /// Verifies a token with published public keys only (离线验证): no database, no network.
 public enum OfflineVerifier {
-    public static func verify(_ token: CertificateToken, publicKeys: [String: [UInt8]], today: LocalDate) -> OfflineVerdict {
+    /// `retiredOn`: the day each retired key was retired (the key list publishes it); a certificate issued after
+    /// that day is refused even when its signature holds.
+    public static func verify(_ token: CertificateToken, publicKeys: [String: [UInt8]], retiredOn: [String: LocalDate] = [:],
+                              today: LocalDate) -> OfflineVerdict {
         guard let payload = try? JSONDecoder().decode(CertificatePayload.self, from: Data(token.payload)), payload.id == token.id else {
             // Without a readable payload there is no key id; still refuse to call it authentic.
             return .malformed
         }
         guard let key = publicKeys[payload.kid] else { return .unknownKey(payload.kid) }
         guard CertificateSignature.isValid(token.signature, for: token.payload, publicKey: key) else { return .badSignature }
+        if let retired = retiredOn[payload.kid], payload.issued > retired { return .keyRetired(retired) }
         if let until = payload.validUntil, today > until { return .expired(payload) }
         return .authentic(payload)
     }

@@ -66,7 +66,7 @@ struct SealPages: RouteCollection {
     }
 
     func createSeal(req: Request) async throws -> Response {
-        _ = try req.pageStaff(Self.roles)
+        let staff = try req.pageStaff(Self.roles)
         let form = try req.content.decode(SealForm.self)
         let d = req.jiujin.directory
         let number = form.number.trimmed
@@ -82,19 +82,39 @@ struct SealPages: RouteCollection {
         }
         let seal = SealModel(id: "seal-\(UUID().uuidString.prefix(8).lowercased())", number: number, name: name,
                              ownerOrgId: form.ownerOrgId, holderOrgId: form.holderOrgId, at: req.jiujin.now())
-        try await req.jiujin.write(req.db) { tx in try await seal.create(on: tx) }
+        let now = req.jiujin.now()
+        try await req.jiujin.write(req.db) { tx in
+            try await seal.create(on: tx)
+            try await AdminChangeModel(.seal, seal.id ?? "", action: "created", by: staff.staff, reason: "\(number) \(name)", at: now).create(on: tx)
+        }
         try await req.jiujin.reloadDirectory(req.db)
         return req.redirect(to: "/admin/seals?done=seal")
     }
 
+    struct RetireForm: Content {
+        var reason: String?
+    }
+
+    /// Retiring a seal retires its signing keys with it: nothing can be signed with them afterwards, and a
+    /// certificate claiming a later issue day fails verification.
     func retireSeal(req: Request) async throws -> Response {
-        _ = try req.pageStaff(Self.roles)
+        let staff = try req.pageStaff(Self.roles)
         guard let seal = try await SealModel.find(String((req.parameters.get("id") ?? "").prefix(60)), on: req.db) else {
             throw APIError.notFound("印章")
         }
+        let form = try req.content.decode(RetireForm.self)
+        guard let reason = form.reason?.trimmed.nonEmpty, reason.count <= 300 else {
+            return try await renderSeals(req, error: "请填写停用原因（300字以内）", status: .unprocessableEntity)
+        }
+        guard seal.active else { return try await renderSeals(req, error: "该印章已停用", status: .conflict) }
+        let now = req.jiujin.now()
         seal.active = false
-        seal.retiredAt = req.jiujin.now()
-        try await req.jiujin.write(req.db) { tx in try await seal.save(on: tx) }
+        seal.retiredAt = now
+        try await req.jiujin.write(req.db) { tx in
+            try await seal.save(on: tx)
+            try await SealKeys.retireAll(sealId: seal.id ?? "", at: now, on: tx)
+            try await AdminChangeModel(.seal, seal.id ?? "", action: "retired", by: staff.staff, reason: reason, at: now).create(on: tx)
+        }
         try await req.jiujin.reloadDirectory(req.db)
         return req.redirect(to: "/admin/seals?done=seal")
     }

@@ -24,8 +24,9 @@ public final class JiujinContext: Sendable {
     let queryCodes = QueryCodeGuard()
     /// Password hashing, on its own thread.
     let passwords: PasswordWork
-    /// Seal public keys by kid, as read: a key's public half never changes.
-    let publicKeys = LockedBox<[String: [UInt8]]>([:])
+    /// Seal public keys by kid with their retirement day, as read; forgotten when the directory reloads, since a
+    /// rotation or a seal's retirement moves the directory version on.
+    let publicKeys = LockedBox<[String: SealKeys.PublishedKey]>([:])
     /// Seals the seal keys at rest and keys the licence library's holder hashes.
     let masterKey: SymmetricKey
     private let calendarBox: LockedBox<WorkingDayCalendar>
@@ -69,6 +70,7 @@ public final class JiujinContext: Sendable {
     func reloadDirectory(_ db: Database) async throws {
         let fresh = try await Directory.load(from: db)
         directoryBox.update { current in if fresh.version >= current.version { current = fresh } }
+        publicKeys.value = [:]
     }
 
     /// Reloads the directory and the calendar when the database's directory version moved on (a change made by

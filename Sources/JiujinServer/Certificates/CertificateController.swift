@@ -91,10 +91,20 @@ struct CertificateController: RouteCollection {
         return Self.view(id: cert.id!, status: .revoked, cert: cert, payload: nil)
     }
 
+    struct RotateBody: Content {
+        var reason: String?
+    }
+
     func rotate(req: Request) async throws -> KeyView {
-        _ = try req.requireStaff([.administrator])
-        guard let seal = try await SealModel.find(req.parameters.get("id"), on: req.db) else { throw APIError.notFound("印章") }
-        let signer = try await CertificateService(req).keys.rotate(sealId: seal.id!)
+        let staff = try req.requireStaff([.administrator])
+        let body = req.body.data == nil ? RotateBody() : try req.content.decode(RotateBody.self)
+        let reason = try TextLimit.optional(body.reason, field: "reason", max: 300, what: "轮换原因")
+        guard let seal = try await SealModel.find(String((req.parameters.get("id") ?? "").prefix(60)), on: req.db) else {
+            throw APIError.notFound("印章")
+        }
+        guard seal.active else { throw APIError(.conflict, "seal_retired", "印章已停用，其密钥不再轮换") }
+        let signer = try await CertificateService(req).keys.rotate(sealId: seal.id!, by: staff.staff, reason: reason)
+        try await req.jiujin.reloadDirectory(req.db)
         return KeyView(kid: signer.kid, alg: "Ed25519", sealNumber: seal.number, sealName: seal.name,
                        publicKey: Base64URL.encode(Array(signer.key.publicKey.rawRepresentation)), status: "active",
                        createdAt: req.jiujin.now(), retiredAt: nil)

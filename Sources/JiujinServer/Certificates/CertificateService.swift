@@ -116,12 +116,14 @@ struct CertificateService {
             payload = try? JSONDecoder().decode(CertificatePayload.self, from: Data(stored.payload))
             let presented = token ?? stored
             var named: [String: [UInt8]] = [:]
+            var retired: [String: LocalDate] = [:]
             if let kid = (try? JSONDecoder().decode(CertificatePayload.self, from: Data(presented.payload)))?.kid,
                let key = try await publicKey(kid: kid) {
-                named[kid] = key
+                named[kid] = key.key
+                retired[kid] = key.retiredOn
             }
-            switch OfflineVerifier.verify(presented, publicKeys: named, today: ctx.today) {
-            case .badSignature, .malformed, .unknownKey: status = .tampered
+            switch OfflineVerifier.verify(presented, publicKeys: named, retiredOn: retired, today: ctx.today) {
+            case .badSignature, .malformed, .unknownKey, .keyRetired: status = .tampered
             case .expired: status = .expired
             case .authentic: status = .authentic
             }
@@ -136,8 +138,9 @@ struct CertificateService {
         return (status, cert, payload)
     }
 
-    /// A seal's public key, read once per process (public halves never change).
-    private func publicKey(kid: String) async throws -> [UInt8]? {
+    /// A seal's public key and the day it was retired, kept until the directory moves on (a rotation or a seal's
+    /// retirement bumps its version, in this process or another).
+    private func publicKey(kid: String) async throws -> SealKeys.PublishedKey? {
         if let kept = ctx.publicKeys.value[kid] { return kept }
         guard let key = try await keys.publicKey(kid: kid) else { return nil }
         ctx.publicKeys.update { $0[kid] = key }
@@ -158,6 +161,7 @@ struct CertificateService {
             row.revokedAt = now
             row.revokeReason = reason
             try await row.save(on: tx)
+            try await AdminChangeModel(.certificate, id, action: "revoked", by: staff, reason: reason, at: now).create(on: tx)
             return row
         }
     }

@@ -17,6 +17,12 @@ struct SealKeys {
     let door: WriteDoor
     let now: Date
 
+    /// A public key as verification needs it.
+    struct PublishedKey: Sendable {
+        var key: [UInt8]
+        var retiredOn: LocalDate?
+    }
+
     struct Signer: Sendable {
         var kid: String
         var key: Curve25519.Signing.PrivateKey
@@ -26,6 +32,8 @@ struct SealKeys {
         guard let seal = try await SealModel.query(on: db).filter(\.$number == number).first() else {
             throw APIError(.unprocessableEntity, "no_seal", "印章「\(TextLimit.echo(number))」不存在")
         }
+        // A retired seal signs nothing, and never gets a new key.
+        guard seal.active else { throw APIError(.conflict, "seal_retired", "印章「\(TextLimit.echo(number))」已停用") }
         if let row = try await SealKeyModel.query(on: db).filter(\.$sealId == seal.id!).filter(\.$retiredAt == nil).first() {
             return Signer(kid: row.id!, key: try open(row))
         }
@@ -33,14 +41,13 @@ struct SealKeys {
         return try await door.write(db) { tx in try await create(for: sealId, on: tx) }
     }
 
-    /// Retires the seal's current key and makes a new one.
-    func rotate(sealId: String) async throws -> Signer {
+    /// Retires the seal's current key and makes a new one; recorded with who did it.
+    func rotate(sealId: String, by staff: Staff, reason: String?) async throws -> Signer {
         try await door.write(db) { tx in
-            for row in try await SealKeyModel.query(on: tx).filter(\.$sealId == sealId).filter(\.$retiredAt == nil).all() {
-                row.retiredAt = now
-                try await row.save(on: tx)
-            }
-            return try await create(for: sealId, on: tx)
+            try await Self.retireAll(sealId: sealId, at: now, on: tx)
+            let signer = try await create(for: sealId, on: tx)
+            try await AdminChangeModel(.key, signer.kid, action: "rotated", by: staff, reason: reason ?? "seal \(sealId)", at: now).create(on: tx)
+            return signer
         }
     }
 
@@ -67,13 +74,19 @@ struct SealKeys {
 
     /// The public half of one key, current or retired: one primary-key read (a verification needs only the key its
     /// payload names, never the whole table).
-    func publicKey(kid: String) async throws -> [UInt8]? {
-        guard kid.count <= 40 else { return nil }
-        return try await sqlDatabase(db).raw("SELECT public_key FROM seal_keys WHERE id = \(bind: kid)").first()
-            .flatMap { Base64URL.decode(try $0.decode(column: "public_key", as: String.self)) }
+    func publicKey(kid: String) async throws -> PublishedKey? {
+        guard kid.count <= 40,
+              let row = try await sqlDatabase(db).raw("SELECT public_key, retired_at FROM seal_keys WHERE id = \(bind: kid)").first(),
+              let key = Base64URL.decode(try row.decode(column: "public_key", as: String.self)) else { return nil }
+        return PublishedKey(key: key, retiredOn: try row.decode(column: "retired_at", as: Date?.self).map { LocalDate($0, in: .china) })
     }
 
-    /// The master key: JIUJIN_SEAL_KEY (base64, 32 bytes), else a key file kept in the data directory.
+    /// Retires every active key of a seal (the seal itself is being retired), inside the caller's write.
+    static func retireAll(sealId: String, at now: Date, on tx: Database) async throws {
+        try await SealKeyModel.query(on: tx).filter(\.$sealId == sealId).filter(\.$retiredAt == nil).set(\.$retiredAt, to: now).update()
+        try await DirectoryVersion.bump(on: tx)
+    }
+
     /// The master key: JIUJIN_SEAL_KEY, else `seal-master.key` in the data directory (SQLite only), made once.
     /// An existing key file is never replaced: one that cannot be read stops jiujin, since every sealed signing
     /// key, every licence-library holder hash and the audit chain's key depend on it. Surrounding whitespace
