@@ -189,14 +189,48 @@ import Testing
         }
     }
 
-    @Test func instantItemsAreDecidedAtIntakeUnderTheDecidersSeal() throws {
+    @Test func anAgentFilesOnlyWithTheResidentsAuthorization() throws {
         let intake = Intake(pointId: nil, channel: nil, regionCode: nil, applicant: Self.applicant, materials: nil, decision: .accept,
                             reason: nil, comment: nil, authorization: nil)
+        #expect(throws: CaseError.authorizationRequired) {
+            try Case.intake(intake, id: UUID(), by: Self.staff("dl-100201"), held: [], facts: Self.facts("MZJ0508"))
+        }
+    }
+
+    @Test func onlyTheAcceptingAndDecidingOrganisationsWithdrawSendBackOrDeliver() throws {
+        // The county centre serves the whole county, yet a village case is not its to withdraw, pause or hand over.
+        let county = Self.staff("ck-county-1")
+        let accepted = Self.sample(.accepted)
+        #expect(throws: CaseError.notHandledHere(action: CaseAction.withdraw.label)) {
+            try accepted.applying(.withdraw(reason: "申请人要求撤回"), comment: nil, by: county, facts: Self.facts("SCJ0701"))
+        }
+        #expect(throws: CaseError.notHandledHere(action: CaseAction.deliver.label)) {
+            try Self.sample(.approved).applying(.deliver(DeliveryDraft(method: "electronic")), comment: nil, by: county,
+                                                      facts: Self.facts("SCJ0701"))
+        }
+        #expect(!accepted.availableActions(for: county, facts: Self.facts("SCJ0701")).contains(.withdraw))
+        // The village agent who accepted it may, and the withdrawal says it was the applicant's request.
+        let withdrawn = try accepted.applying(.withdraw(reason: "申请人要求撤回"), comment: nil, by: Self.staff("dl-100201"), facts: Self.facts("SCJ0701"))
+        #expect(withdrawn.case.status == .withdrawn && withdrawn.events.last?.details["onRequestOf"] == "applicant")
+    }
+
+    @Test func anInstantCaseIsDecidedByTheOrganisationThatAcceptedIt() throws {
+        let c = Self.sample(.accepted, item: "MZJ0508")
+        #expect(throws: CaseError.instantDecidedByAcceptor(orgName: Self.directory.name(ofOrg: "village-100201"))) {
+            try c.applying(.approve, comment: nil, by: Self.staff("ck-county-1"), facts: Self.facts("MZJ0508"))
+        }
+    }
+
+    @Test func instantItemsAreDecidedAtIntakeUnderTheDecidersSeal() throws {
+        let intake = Intake(pointId: nil, channel: nil, regionCode: nil, applicant: Self.applicant, materials: nil, decision: .accept,
+                            reason: nil, comment: nil, authorization: .init(scope: "代为申请居住证明", signedOn: "2026-11-20", validUntil: "2026-12-31"))
         let change = try Case.intake(intake, id: UUID(), by: Self.staff("dl-100201"), held: [], facts: Self.facts("MZJ0508"))
         #expect(change.case.status == .approved && change.events.map(\.action) == [.accept, .approve])
         #expect(change.certificate?.licenceType == "居住证明" && change.case.sealNumber == change.certificate?.sealNumber)
+        var atWindow = intake
+        atWindow.authorization = nil
         #expect(throws: AuthorityError.self) {
-            try Case.intake(intake, id: UUID(), by: Self.staff("ck-100"), held: [], facts: Self.facts("MZJ0508"))
+            try Case.intake(atWindow, id: UUID(), by: Self.staff("ck-100"), held: [], facts: Self.facts("MZJ0508"))
         }
     }
 

@@ -377,4 +377,17 @@ import VaporTesting
             #expect(try await act(c, id, supervisor, "reassign", ["assigneeId": "u-sp-100"]).status == .ok)
         }
     }
+
+    @Test func anAgentFilingThroughTheAPIMustGiveTheResidentsAuthorization() async throws {
+        try await withJiujin { _, c in
+            let agent = try await c.login("dl-100201")
+            let r = try await c.send(.POST, "/api/v1/cases", token: agent, json: TestClient.intake("SCJ0701", extra: ["authorization": NSNull()]))
+            #expect(r.status == .unprocessableEntity && r.errorCode == "authorization_required" && r.field == "authorization")
+            #expect(try await c.counts().cases == 0)
+            // A clerk at the window gives none; one who sends it is told it is the agent's.
+            let clerk = try await c.login("ck-100")
+            let wrong = try await c.send(.POST, "/api/v1/cases", token: clerk, json: TestClient.intake("SCJ0701", extra: ["authorization": TestClient.authorization]))
+            #expect(wrong.status == .unprocessableEntity && wrong.field == "authorization")
+        }
+    }
 }

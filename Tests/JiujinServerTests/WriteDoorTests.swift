@@ -68,7 +68,7 @@ import VaporTesting
             #expect(ContinuousClock.now - started < .seconds(5))
             let res = try await app.testing().sendRequest(.POST, "/api/v1/cases", headers: ["Authorization": "Bearer \(token)",
                                                                                              "Content-Type": "application/json"],
-                                                         body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: TestClient.intake("SCJ0701"))))
+                                                         body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: TestClient.intake("SCJ0701", extra: ["authorization": TestClient.authorization]))))
             #expect(res.headers.first(name: .retryAfter) == "1")
             signal.yield()
             signal.finish()

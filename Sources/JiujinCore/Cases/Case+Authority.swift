@@ -25,12 +25,25 @@ extension Case {
             }
             return details
         }
+        var details: [String: String] = [:]
         guard staff.scope.serves(region) else { throw CaseError.outOfScope }
+        // Once accepted, a case is withdrawn, sent back for materials or handed over only by the organisations
+        // that accepted it and decide it — not by every window whose region covers it.
+        if Self.ownersOnly.contains(action), acceptingOrgId != nil, staff.org.id != acceptingOrgId, staff.org.id != decidingOrgId {
+            throw CaseError.notHandledHere(action: action.label)
+        }
+        if instantAtWindow, let acceptor = acceptingOrgId, staff.org.id != acceptor {
+            throw CaseError.instantDecidedByAcceptor(orgName: facts.directory.name(ofOrg: acceptor))
+        }
+        if action == .withdraw { details["onRequestOf"] = "applicant" }
         if [.accept, .rejectAtIntake, .requestSupplement, .approve, .refuse].contains(action) {
             try Authority.check(org: staff.org, item: item, action: .accept, on: facts.today, delegations: facts.delegations).get()
         }
-        return [:]
+        return details
     }
+
+    /// Actions on an accepted case that only its accepting and deciding organisations take.
+    static let ownersOnly: Set<CaseAction> = [.withdraw, .requestSupplement, .deliver, .close]
 
     /// Every action `staff` may take on this case now: allowed by the lifecycle for their role, by
     /// `authorize`, and by the review stages. The API and the case page both offer exactly these.

@@ -23,10 +23,17 @@ public enum CaseError: DomainError, Hashable {
     case notTheAuthorizedAgent
     case noProxyRecord
     case orgMissing(String)
+    /// Withdrawal, supplement requests and delivery belong to the organisations that accepted and decide the case.
+    case notHandledHere(action: String)
+    /// A 即办件 is decided by the organisation that accepted it.
+    case instantDecidedByAcceptor(orgName: String)
+    /// An agent files only with the resident's written authorization (委托书).
+    case authorizationRequired
 
     public var kind: ErrorKind {
         switch self {
-        case .notYourPoint, .pointDoesNotOffer, .outOfScope, .decidedElsewhere, .notTheAuthorizedAgent: return .forbidden
+        case .notYourPoint, .pointDoesNotOffer, .outOfScope, .decidedElsewhere, .notTheAuthorizedAgent, .notHandledHere,
+             .instantDecidedByAcceptor: return .forbidden
         case .stagesPending, .lastStage: return .conflict
         case .orgMissing: return .notFound
         default: return .invalid
@@ -45,7 +52,9 @@ public enum CaseError: DomainError, Hashable {
         case .stagesPending: return "stages_pending"
         case .lastStage: return "last_stage"
         case .noSeal: return "no_seal"
-        case .notYourPoint, .pointDoesNotOffer, .outOfScope, .decidedElsewhere, .notTheAuthorizedAgent: return "forbidden"
+        case .notYourPoint, .pointDoesNotOffer, .outOfScope, .decidedElsewhere, .notTheAuthorizedAgent, .notHandledHere,
+             .instantDecidedByAcceptor: return "forbidden"
+        case .authorizationRequired: return "authorization_required"
         case .orgMissing: return "not_found"
         case .invalidRegion, .notMaterialOfItem, .invalidColleague, .proxyStepNotManual, .noProxyRecord: return "invalid_field"
         }
@@ -53,7 +62,7 @@ public enum CaseError: DomainError, Hashable {
 
     public var field: String? {
         switch self {
-        case .notAnAgent: return "authorization"
+        case .notAnAgent, .authorizationRequired: return "authorization"
         case .unknownPoint, .pointRequired: return "pointId"
         case .invalidRegion, .regionRequired: return "regionCode"
         case .materialsMissing, .nothingMissing: return "materials"
@@ -68,6 +77,9 @@ public enum CaseError: DomainError, Hashable {
     public var message: String {
         switch self {
         case .notAnAgent: return "只有帮办代办员受理时才填写委托书"
+        case .notHandledHere(let action): return "只有受理机构或审批机构可以\(action)该办件"
+        case .instantDecidedByAcceptor(let name): return "即办件由受理机构（\(name)）当场办结"
+        case .authorizationRequired: return "帮办代办须填写申请人的委托书（委托事项、签署日期、有效期至）"
         case .unknownPoint(let id): return "服务站点「\(TextLimit.echo(id))」不存在"
         case .notYourPoint(let name): return "您不在「\(name)」工作，不能以该站点受理"
         case .pointRequired: return "请指定受理站点"

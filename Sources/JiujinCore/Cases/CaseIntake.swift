@@ -88,6 +88,7 @@ extension Case {
         let comment = try TextLimit.optional(intake.comment, field: "comment", max: 500, what: "意见")
         let reason = try TextLimit.optional(intake.reason, field: "reason", max: 500, what: "理由")
         var proxy: ProxyRecord?
+        if staff.role == .villageAgent && intake.authorization == nil { throw CaseError.authorizationRequired }
         if let auth = intake.authorization {
             guard staff.role == .villageAgent else { throw CaseError.notAnAgent }
             let record = ProxyAuthorization(agentId: staff.id, agentName: staff.member.name, scope: auth.scope,
