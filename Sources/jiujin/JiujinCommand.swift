@@ -13,7 +13,8 @@ struct Jiujin: AsyncParsableCommand {
         abstract: "就近办 jiujin: a county's grassroots government services on one catalog, one case file and one seal registry.",
         discussion: "Settings come from the environment, read once at start:\n\n"
             + ServerOptions.variables.map { "  \($0.name)\n      \($0.meaning)" }.joined(separator: "\n"),
-        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, VerifyAudit.self, BackupCommand.self, RestoreCommand.self],
+        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, VerifyAudit.self, CheckpointCommand.self, BackupCommand.self,
+                      RestoreCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -136,21 +137,45 @@ struct CreateAdmin: AsyncParsableCommand {
 struct VerifyAudit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify-audit",
-        abstract: "Check every case's event chain (审计校验).",
-        discussion: "Exit status 0 when every chain holds; 2 naming the first broken event (edited, deleted or appended).")
+        abstract: "Check every case's event chain, its keyed seals and the signed checkpoints (审计校验).",
+        discussion: "Exit status 0 when every chain holds; 2 naming the first broken event (edited, deleted or appended) or "
+            + "the first case that disagrees with a checkpoint. Checkpoints are read from JIUJIN_AUDIT_DIR or --checkpoints.")
+
+    @ArgumentParser.Option(name: .long, help: "A directory of checkpoint files (e.g. a copy kept off the machine).")
+    var checkpoints: String?
 
     func run() async throws {
         let options = ServerOptions.fromEnvironment(loadDemo: false)
         var problem: String?
         try await JiujinApp.run(options, command: "verify-audit") { app in
             try await JiujinServer.migrate(app, options: options)
-            let report = try await AuditVerifier.verify(app.db)
+            let report = try await AuditVerifier.verify(app, checkpointDirectory: checkpoints)
             problem = report.firstProblem
-            if problem == nil { print("审计校验通过 / audit chain intact: \(report.casesChecked) 件办件，\(report.eventsChecked) 条事件") }
+            if problem == nil {
+                print("审计校验通过 / audit chain intact: \(report.casesChecked) 件办件，\(report.eventsChecked) 条事件，"
+                      + "\(report.checkpointsChecked) 个审计锚点")
+            }
         }
         if let problem {
             FileHandle.standardError.write(Data("审计校验失败 / audit chain broken: \(problem)\n".utf8))
             throw ExitCode(2)
+        }
+    }
+}
+
+/// Writes a signed checkpoint of every case's chain head now (审计锚点); `serve` writes one a day by itself.
+struct CheckpointCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checkpoint",
+        abstract: "Write a signed checkpoint of every case's chain head now (审计锚点).",
+        discussion: "The file goes to JIUJIN_AUDIT_DIR (default <JIUJIN_DATA_DIR>/audit-checkpoints); copy it off the machine.")
+
+    func run() async throws {
+        let options = ServerOptions.fromEnvironment(loadDemo: false)
+        try await JiujinApp.run(options, command: "checkpoint") { app in
+            try await JiujinServer.migrate(app, options: options)
+            let cp = try await AuditCheckpoint.write(app)
+            print("审计锚点已写入 / checkpoint written: \(cp.cases) 件办件，根哈希 \(cp.root)，其中 \(cp.changed.count) 件有变化")
         }
     }
 }

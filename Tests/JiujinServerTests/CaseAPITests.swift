@@ -41,7 +41,7 @@ import VaporTesting
             #expect(closed.list("events").map { $0["action"] as? String } ==
                 ["accept", "start_review", "pass_stage", "approve", "deliver", "close"])
             #expect(try await act(c, id, agent, "close").errorCode == "invalid_transition")
-            let report = try await AuditVerifier.verify(app.db)
+            let report = try await AuditVerifier.verify(app)
             #expect(report.firstProblem == nil && report.eventsChecked == 6)
         }
     }

@@ -142,7 +142,7 @@ import VaporTesting
             _ = try await other.signIn("dl-100202")
             _ = try await other.get("/window")
             #expect(try await other.post("/cases/\(id)/proxy-step", [("step", "coordinate")]).status == .notFound)
-            #expect(try await AuditVerifier.verify(app.db).firstProblem == nil)
+            #expect(try await AuditVerifier.verify(app).firstProblem == nil)
         }
     }
 }

@@ -77,7 +77,7 @@ import VaporTesting
             let created = try await c.send(.POST, "/api/v1/cases", token: agent, json: TestClient.intake("MZJ0508"))
             let other = try await c.send(.POST, "/api/v1/cases", token: agent, json: TestClient.intake("SCJ0701"))
             #expect(created.status == .created && other.status == .created)
-            let clean = try await AuditVerifier.verify(app.db)
+            let clean = try await AuditVerifier.verify(app)
             #expect(clean.firstProblem == nil && clean.casesChecked == 2 && clean.eventsChecked == 3)
             let id = try #require(UUID(uuidString: created.string("id") ?? ""))
             let number = try #require(created.string("number"))
@@ -87,12 +87,12 @@ import VaporTesting
                 try await sql.update("case_events").set("comment", to: SQLBind("改过的记录")).where("case_id", .equal, SQLBind(id)).run()
             }
             await #expect(throws: (any Error).self) { try await sql.delete(from: "case_events").run() }
-            #expect(try await AuditVerifier.verify(app.db).firstProblem == nil)
+            #expect(try await AuditVerifier.verify(app).firstProblem == nil)
             // …so an intruder first removes the guard; the hash chain still tells.
             try await M007_AppendOnlyRecords().revert(on: app.db)
             try await sql.update("case_events").set("comment", to: SQLBind("改过的记录"))
                 .where("case_id", .equal, SQLBind(id)).where("sequence", .equal, SQLBind(2)).run()
-            let report = try await AuditVerifier.verify(app.db)
+            let report = try await AuditVerifier.verify(app)
             let problem = try #require(report.firstProblem)
             #expect(problem.contains(number) && problem.contains("第 2 条事件"), "\(problem)")
         }

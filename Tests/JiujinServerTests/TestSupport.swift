@@ -30,6 +30,7 @@ func withJiujin(demo: Bool = true, tune: (inout ServerOptions) -> Void = { _ in 
         options.passwordCost = 4 // bcrypt's least: the tests sign in hundreds of times
         if case .postgres = storage { options.sealKey = testSealKey }
         if !demo { options.publicURL = "https://jiujin.test" }
+        options.auditDirectory = NSTemporaryDirectory() + "jiujin-audit-" + UUID().uuidString
         tune(&options)
         try await configure(app, options: options)
         try await body(app, TestClient(app: app))

@@ -172,7 +172,7 @@ import VaporTesting
             #expect(try await bureau.get("/inbox").html.contains(id))
             let taken = try await bureau.post("/cases/\(id)/action", [("action", "start_review"), ("expectedVersion", "\(returned.version)")])
             #expect(taken.status == .seeOther)
-            #expect(try await AuditVerifier.verify(app.db).firstProblem == nil)
+            #expect(try await AuditVerifier.verify(app).firstProblem == nil)
         }
     }
 
@@ -230,6 +230,30 @@ import VaporTesting
                                                                        ("phone", "13812345678"), ("decision", "lookup")])
             #expect(none.html.contains("证照库暂无居民身份证"))
             #expect(try await CaseModel.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test func aLicenceLookupRevealsOnlyWhatTheItemCanUseAndIsLogged() async throws {
+        try await withJiujin { app, c in
+            // 刘坤 gets a 居住证明 too; a lookup for 就业登记 must not reveal it, only what that item's materials can use.
+            let agent = try await c.login("dl-100201")
+            #expect(try await c.send(.POST, "/api/v1/cases", token: agent, json: TestClient.intake("MZJ0508")).status == .created)
+            let clerk = WebClient(app: app)
+            _ = try await clerk.signIn("ck-county-1")
+            _ = try await clerk.get("/window/items/RSJ0501")
+            let held = try await clerk.post("/window/items/RSJ0501", [("kind", "person"), ("name", "刘坤"), ("idNumber", "11010519491231002X"),
+                                                                       ("phone", "13812345678"), ("decision", "lookup")])
+            #expect(held.status == .ok && !held.html.contains("居住证明"))
+            try await app.jiujin.records.flush(app.db)
+            let lookups = try await LicenceLookupModel.query(on: app.db).sort(\.$at).all()
+            let before = try #require(lookups.first { $0.purpose == "受理前查询" })
+            #expect(before.itemCode == "RSJ0501" && before.caseId == nil && !before.revealed.contains("居住证明")
+                    && before.revealed.contains("居民身份证"))
+            #expect(!before.holderKey.contains("11010519491231002X"))
+            // The intake's own lookup names the case it filed.
+            let filed = try #require(lookups.first { $0.purpose == "受理登记" })
+            #expect(filed.itemCode == "MZJ0508" && filed.caseId != nil)
+            #expect(try await CaseModel.find(filed.caseId, on: app.db) != nil)
         }
     }
 }

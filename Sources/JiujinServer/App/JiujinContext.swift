@@ -29,6 +29,8 @@ public final class JiujinContext: Sendable {
     let publicKeys = LockedBox<[String: SealKeys.PublishedKey]>([:])
     /// Seals the seal keys at rest and keys the licence library's holder hashes.
     let masterKey: SymmetricKey
+    /// The audit chain's HMAC key and the checkpoint signing key, both derived from the master key.
+    let audit: AuditKeys
     private let calendarBox: LockedBox<WorkingDayCalendar>
     private let directoryBox: LockedBox<Directory>
     private let clockOverride: LockedBox<Date?>
@@ -37,6 +39,7 @@ public final class JiujinContext: Sendable {
     init(options: ServerOptions, writer: (@Sendable () -> Database)?, sender: any NotificationSender, masterKey: SymmetricKey) {
         self.options = options
         self.masterKey = masterKey
+        audit = AuditKeys(master: masterKey)
         limiter = RateLimiter(scale: options.rateLimitScale)
         passwords = PasswordWork(cost: options.passwordCost, waitingLimit: 64)
         metrics = ServerMetrics()

@@ -33,6 +33,9 @@ public struct ServerOptions: Sendable {
     /// Where this server listens (`http://127.0.0.1:8080`), set by `jiujin serve`: the address QR codes of the demo
     /// county use when JIUJIN_PUBLIC_URL is not set. Never the request's Host header.
     public var listenBase: String?
+    /// JIUJIN_AUDIT_DIR: where signed audit checkpoints are written (default `<data dir>/audit-checkpoints`). Put it
+    /// where the database's users cannot write, or copy the files off the machine.
+    public var auditDirectory: String
     /// JIUJIN_FOLLOWUP_DAYS: working days a bad rating's follow-up gets (1–30).
     public var followUpDays: Int
     /// JIUJIN_HOME: the folder holding Resources/Views and Public.
@@ -71,6 +74,7 @@ public struct ServerOptions: Sendable {
         self.secureCookies = secureCookies
         self.sealKey = sealKey
         self.publicURL = publicURL
+        auditDirectory = dataDirectory + "/audit-checkpoints"
         self.followUpDays = followUpDays
         self.home = home
         self.environmentName = environmentName
@@ -101,6 +105,7 @@ public struct ServerOptions: Sendable {
         ("JIUJIN_DB_POOL", "PostgreSQL connections per event loop, one loop per core (default 4)"),
         ("JIUJIN_CLIENT_IP_HEADER", "behind a reverse proxy: the header it writes the client address to (X-Real-IP, X-Forwarded-For)"),
         ("JIUJIN_METRICS_TOKEN", "when set, /metrics answers only Authorization: Bearer <this token>"),
+        ("JIUJIN_AUDIT_DIR", "where the daily signed audit checkpoints are written (default <JIUJIN_DATA_DIR>/audit-checkpoints)"),
         ("JIUJIN_RATE_LIMIT_SCALE", "multiplies the rate limits of sign-in and the public pages (default 1; 0 = off)"),
     ]
 
@@ -112,7 +117,7 @@ public struct ServerOptions: Sendable {
         let followUp = value("JIUJIN_FOLLOWUP_DAYS").flatMap(Int.init).flatMap { (1...30).contains($0) ? $0 : nil } ?? 5
         var publicURL = value("JIUJIN_PUBLIC_URL")
         while publicURL?.hasSuffix("/") == true { publicURL?.removeLast() }
-        return ServerOptions(storage: storage, loadDemo: loadDemo, dataDirectory: dataDirectory, notifyWebhook: value("JIUJIN_NOTIFY_WEBHOOK"),
+        var options = ServerOptions(storage: storage, loadDemo: loadDemo, dataDirectory: dataDirectory, notifyWebhook: value("JIUJIN_NOTIFY_WEBHOOK"),
                              secureCookies: value("JIUJIN_SECURE_COOKIES") == "1", sealKey: value("JIUJIN_SEAL_KEY"), publicURL: publicURL,
                              followUpDays: followUp, home: value("JIUJIN_HOME"), environmentName: value("JIUJIN_ENV") ?? "production",
                              logLevel: value("LOG_LEVEL"),
@@ -122,6 +127,8 @@ public struct ServerOptions: Sendable {
                              clientIPHeader: value("JIUJIN_CLIENT_IP_HEADER"),
                              rateLimitScale: value("JIUJIN_RATE_LIMIT_SCALE").flatMap(Double.init).flatMap { $0.isFinite && $0 >= 0 && $0 <= 1000 ? $0 : nil } ?? 1,
                              metricsToken: value("JIUJIN_METRICS_TOKEN"))
+        if let audit = value("JIUJIN_AUDIT_DIR") { options.auditDirectory = audit }
+        return options
     }
 }
 

@@ -69,7 +69,7 @@ public func configure(_ app: Application, options: ServerOptions, serving: Bool 
         try await sql.raw("PRAGMA journal_mode=WAL").run()
         try await write.raw("PRAGMA synchronous=FULL").run()
     }
-    addMigrations(app)
+    addMigrations(app, context: context)
     try await app.autoMigrate()
     if options.loadDemo, try await DemoSeeder.isEmpty(app.db) {
         try await DemoSeeder.seed(app.db, context: context)
@@ -109,10 +109,15 @@ public func configure(_ app: Application, options: ServerOptions, serving: Bool 
         // Another process (a second jiujin on the same PostgreSQL, an import, hand-made SQL) may change the
         // directory: reload when its version row moved on. Writes do not depend on this: they confirm the version.
         app.lifecycle.use(RepeatingJob("directory refresh", every: .seconds(1), round: { try await $0.jiujin.refreshIfStale($0.db) }))
+        // A signed checkpoint of every chain head once a day (checked every ten minutes), outside the database.
+        app.lifecycle.use(RepeatingJob("audit checkpoint", every: .seconds(600), round: { app in
+            let anchors = AuditCheckpoints(directory: app.jiujin.options.auditDirectory, keys: app.jiujin.audit)
+            if try anchors.isDue(now: app.jiujin.now()) { try await anchors.write(app.db, now: app.jiujin.now(), logger: app.logger) }
+        }))
     }
 }
 
-func addMigrations(_ app: Application) {
+func addMigrations(_ app: Application, context: JiujinContext) {
     app.migrations.add(M001_CreateDirectory())
     app.migrations.add(M002_CreateCatalog())
     app.migrations.add(M003_CreateStaff())
@@ -125,6 +130,7 @@ func addMigrations(_ app: Application) {
     app.migrations.add(M010_DirectoryVersion())
     app.migrations.add(M011_CaseListIndexes())
     app.migrations.add(M012_AccountsAndChanges())
+    app.migrations.add(M013_AuditSeals(chainKey: context.audit.chainKey))
 }
 
 /// The SQLite data directory holds every resident's case: only jiujin's own user may read it. The directory is

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import JiujinCore
 import SQLKit
@@ -51,15 +52,18 @@ enum CaseRows {
         try await sql.raw(query).run()
     }
 
-    /// The new events of a case, in one statement.
-    static func insert(_ events: [CaseEvent], caseId: UUID, on sql: SQLDatabase) async throws {
+    /// The new events of a case, in one statement, each sealed with the audit key over its hash and the case's
+    /// key fields as they stand after the change (`AuditSeal`).
+    static func insert(_ events: [CaseEvent], of stored: Case, key: SymmetricKey, on sql: SQLDatabase) async throws {
         guard !events.isEmpty else { return }
-        var query: SQLQueryString = "INSERT INTO case_events (\(unsafeRaw: eventList)) VALUES "
+        let digest = AuditSeal.caseDigest(stored)
+        var query: SQLQueryString = "INSERT INTO case_events (\(unsafeRaw: eventList), case_digest, mac) VALUES "
         for (i, e) in events.enumerated() {
             let row: [any Encodable & Sendable] = [
-                UUID(), caseId, e.sequence, e.action.rawValue, e.fromStatus?.rawValue, e.toStatus.rawValue, e.actorId,
+                UUID(), stored.id, e.sequence, e.action.rawValue, e.fromStatus?.rawValue, e.toStatus.rawValue, e.actorId,
                 e.actorRole.rawValue, e.orgId, e.pointId, e.atMillis, e.comment, try JSONCoding.string(e.attachments),
-                try JSONCoding.string(e.details), e.previousHash, e.hash,
+                try JSONCoding.string(e.details), e.previousHash, e.hash, digest,
+                AuditSeal.mac(eventHash: e.hash, caseDigest: digest, key: key),
             ]
             query += i == 0 ? "(\(binds: row))" : ", (\(binds: row))"
         }
@@ -70,6 +74,11 @@ enum CaseRows {
 
     static func find(_ id: UUID, on sql: SQLDatabase) async throws -> Case? {
         try await sql.raw("SELECT \(unsafeRaw: caseList) FROM cases WHERE id = \(bind: id)").first().map(decodeCase)
+    }
+
+    static func find(_ ids: [UUID], on sql: SQLDatabase) async throws -> [Case] {
+        guard !ids.isEmpty else { return [] }
+        return try await sql.raw("SELECT \(unsafeRaw: caseList) FROM cases WHERE id IN (\(binds: ids))").all().map(decodeCase)
     }
 
     /// The case with this number (numbers are unique).
@@ -99,15 +108,20 @@ enum CaseRows {
         var caseId: UUID
         var sequence: Int
         var event: CaseEvent?
+        /// The audit seal (nil only if someone removed it).
+        var caseDigest: String?
+        var mac: String?
     }
 
     /// The events of several cases, each case's in order.
     static func storedEvents(of caseIds: [UUID], on sql: SQLDatabase) async throws -> [StoredEvent] {
         guard !caseIds.isEmpty else { return [] }
-        return try await sql.raw("SELECT \(unsafeRaw: eventList) FROM case_events WHERE case_id IN (\(binds: caseIds)) ORDER BY sequence")
-            .all().map { row in
+        return try await sql.raw("""
+            SELECT \(unsafeRaw: eventList), case_digest, mac FROM case_events WHERE case_id IN (\(binds: caseIds)) ORDER BY sequence
+            """).all().map { row in
                 StoredEvent(id: try row.decode(column: "id", as: UUID.self), caseId: try row.decode(column: "case_id", as: UUID.self),
-                            sequence: try row.decode(column: "sequence", as: Int.self), event: try? decodeEvent(row))
+                            sequence: try row.decode(column: "sequence", as: Int.self), event: try? decodeEvent(row),
+                            caseDigest: try? row.decode(column: "case_digest", as: String?.self), mac: try? row.decode(column: "mac", as: String?.self))
             }
     }
 

@@ -24,14 +24,22 @@ struct CaseService {
 
     /// A case taken in by staff (受理登记).
     func intake(itemCode: String, _ intake: Intake, by staff: AuthenticatedStaff) async throws -> Case {
-        let held = try await certificates.libraryTypes(holderNumber: intake.applicant.number)
-        return try await takeIn(itemCode: itemCode) { facts in try Case.intake(intake, id: UUID(), by: staff.staff, held: held, facts: facts) }
+        let (held, lookup) = try await certificates.libraryTypes(holderNumber: intake.applicant.number, for: try ctx.directory.item(itemCode),
+                                                                 by: staff.id, purpose: "受理登记", logged: false)
+        let c = try await takeIn(itemCode: itemCode) { facts in try Case.intake(intake, id: UUID(), by: staff.staff, held: held, facts: facts) }
+        lookup.caseId = c.id
+        await certificates.log(lookup)
+        return c
     }
 
     /// An online application (网上申请), waiting for pre-review.
     func submitOnline(itemCode: String, _ application: OnlineApplication) async throws -> Case {
-        let held = try await certificates.libraryTypes(holderNumber: application.applicant.number)
-        return try await takeIn(itemCode: itemCode) { facts in try Case.submitOnline(application, id: UUID(), held: held, facts: facts) }
+        let (held, lookup) = try await certificates.libraryTypes(holderNumber: application.applicant.number,
+                                                                 for: try ctx.directory.item(itemCode), by: "applicant", purpose: "网上申请", logged: false)
+        let c = try await takeIn(itemCode: itemCode) { facts in try Case.submitOnline(application, id: UUID(), held: held, facts: facts) }
+        lookup.caseId = c.id
+        await certificates.log(lookup)
+        return c
     }
 
     /// Decides a new case on the snapshot and stores it. Its number is drawn inside the same write, unless the case
@@ -158,6 +166,7 @@ struct CaseService {
         if !isNew { next.version += 1 }
         let numbering = isNew && next.number.isEmpty
         let (unnumbered, events, issued, now, today, county) = (next, change.events, certificate, ctx.now(), ctx.today, ctx.directory.countyName)
+        let chainKey = ctx.audit.chainKey
         let claim = isNew ? nil : VersionClaim(table: CaseModel.schema, id: next.id, version: change.case.version)
         return try await ctx.write(db, claiming: claim, directoryAt: facts?.directory.version) { tx in
             let sql = try sqlDatabase(tx)
@@ -165,7 +174,7 @@ struct CaseService {
             if numbering { stored.number = try await Self.nextNumber(region: stored.region, on: today, sql) }
             if isNew { try await CaseRows.insert(stored, on: sql) } else { try await CaseRows.update(stored, on: sql) }
             try await issued?.create(on: tx)
-            try await CaseRows.insert(events, caseId: stored.id, on: sql)
+            try await CaseRows.insert(events, of: stored, key: chainKey, on: sql)
             try await Outbox.queue(ApplicantMessage.owed(by: stored, after: events, county: county), caseId: stored.id, at: now, on: tx)
             try await also(tx)
             return stored

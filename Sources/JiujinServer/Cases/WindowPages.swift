@@ -60,7 +60,8 @@ struct WindowPages: RouteCollection {
                                             error: .invalid("idNumber", "请先填写身份证号码或统一社会信用代码再查询证照库"),
                                             status: .unprocessableEntity)
             }
-            let held = try await CertificateService(req).libraryTypes(holderNumber: String(number.prefix(40)))
+            let (held, _) = try await CertificateService(req).libraryTypes(holderNumber: String(number.prefix(40)), for: item, by: staff.id,
+                                                                      purpose: "受理前查询")
             return try await renderForm(req, staff: staff, item: item, values: values, error: nil, status: .ok, held: held)
         }
         do {

@@ -68,13 +68,32 @@ struct CertificateService {
         return "JJ" + String((0..<10).map { _ in alphabet[Int.random(in: 0..<alphabet.count)] })
     }
 
-    /// Licence types the holder already has, valid today (for 免提交).
-    func libraryTypes(holderNumber: String) async throws -> Set<String> {
+    /// Licence types the holder already has, valid today, among those the item's materials can be waived by
+    /// (免提交): a lookup for 营业执照 never reveals a 残疾人证. Every lookup is logged with who asked, for which
+    /// item and why (`LicenceLookupModel`), like a read of personal data.
+    /// `caseId`: the case being filed, when it exists already; `CaseService` logs intake lookups itself once the
+    /// new case has its id (`logged: false`).
+    func libraryTypes(holderNumber: String, for item: ServiceItem, by actorId: String, purpose: String,
+                      logged: Bool = true) async throws -> (held: Set<String>, record: LicenceLookupModel) {
+        let usable = Set(item.materials.compactMap(\.licenceSource))
+        let key = Self.holderKey(holderNumber, master: ctx.masterKey)
+        let held = usable.isEmpty ? [] : try await allLibraryTypes(holderKey: key).intersection(usable)
+        let record = LicenceLookupModel(actorId: actorId, holderKey: key, itemCode: item.code, purpose: purpose,
+                                        revealed: held.sorted().joined(separator: "、"), at: ctx.now())
+        if logged { await log(record) }
+        return (held, record)
+    }
+
+    func log(_ record: LicenceLookupModel) async {
+        await ctx.records.append { tx in try await record.create(on: tx) }
+    }
+
+    private func allLibraryTypes(holderKey: String) async throws -> Set<String> {
         let today = ctx.today
         // Asked at every intake: one indexed query for two columns.
         let rows = try await sqlDatabase(db).raw("""
             SELECT type, valid_until FROM certificates
-            WHERE holder_key = \(bind: Self.holderKey(holderNumber, master: ctx.masterKey)) AND revoked_at IS NULL
+            WHERE holder_key = \(bind: holderKey) AND revoked_at IS NULL
             """).all()
         var held = Set<String>()
         for row in rows where (try row.decode(column: "valid_until", as: String?.self).flatMap(LocalDate.init) ?? today) >= today {
