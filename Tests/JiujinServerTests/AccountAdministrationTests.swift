@@ -234,4 +234,46 @@ import VaporTesting
         }
         try await app.asyncShutdown()
     }
+
+    @Test func idNumbersAndPhonesAreEncryptedAtRestAndStillServeTheirReaders() async throws {
+        let dir = try scratch() + "/data"
+        try await withJiujin(tune: { $0.storage = .sqliteFile(directory: dir) }) { app, c in
+            let agent = try await c.login("dl-100201")
+            let made = try await c.send(.POST, "/api/v1/cases", token: agent, json: TestClient.intake("SCJ0701", name: "赵敏", phone: "13966660001"))
+            #expect(made.status == .created, "\(made.text)")
+            let id = try #require(made.string("id"))
+            let sql = try sqlDatabase(app.db)
+            let row = try #require(try await sql.raw("SELECT applicant_id_number, applicant_phone, applicant_id_hash FROM cases WHERE id = \(bind: UUID(uuidString: id)!)").first())
+            let storedId = try #require(try row.decode(column: "applicant_id_number", as: String?.self))
+            let storedPhone = try row.decode(column: "applicant_phone", as: String.self)
+            #expect(storedId.hasPrefix("pd1:") && !storedId.contains("11010519491231002X"))
+            #expect(storedPhone.hasPrefix("pd1:") && !storedPhone.contains("13966660001"))
+            #expect(try row.decode(column: "applicant_id_hash", as: String?.self) == app.jiujin.cipher.lookupHash("11010519491231002X"))
+            let queued = try await sql.raw("SELECT phone FROM notifications").all().map { try $0.decode(column: "phone", as: String.self) }
+            #expect(!queued.isEmpty && queued.allSatisfy { $0.hasPrefix("pd1:") })
+            // Another master key opens nothing; the server's own readers see the numbers.
+            #expect(throws: FieldCipher.Unreadable.self) { try FieldCipher(master: SymmetricKey(size: .bits256)).open(storedId, column: "applicant_id_number") }
+            #expect(throws: FieldCipher.Unreadable.self) { try app.jiujin.cipher.open(storedId, column: "applicant_phone") }
+            let applicant = try await c.send(.GET, "/api/v1/cases/\(id)/applicant", token: agent)
+            #expect(applicant.text.contains("11010519491231002X") && applicant.text.contains("13966660001"))
+            #expect(try await app.jiujin.dispatcher.runOnce(db: app.db, now: app.jiujin.now()).sent > 0)
+            // Neither number is anywhere in the database files.
+            try await app.jiujin.records.flush(app.db)
+            for name in ["jiujin.sqlite", "jiujin.sqlite-wal"] {
+                guard let bytes = FileManager.default.contents(atPath: dir + "/" + name) else { continue }
+                #expect(bytes.range(of: Data("11010519491231002X".utf8)) == nil, "\(name)")
+                #expect(bytes.range(of: Data("13966660001".utf8)) == nil, "\(name)")
+            }
+            // Rows from before encryption are sealed by the migration, once.
+            let migration = M014_PersonalDataAtRest(cipher: app.jiujin.cipher)
+            try await migration.openExisting(on: sql)
+            let plain = try #require(try await sql.raw("SELECT applicant_phone FROM cases WHERE id = \(bind: UUID(uuidString: id)!)").first())
+            #expect(try plain.decode(column: "applicant_phone", as: String.self) == "13966660001")
+            try await migration.sealExisting(on: sql)
+            try await migration.sealExisting(on: sql)
+            let again = try #require(try await CaseRows.find(UUID(uuidString: id)!, cipher: app.jiujin.cipher, on: sql))
+            #expect(again.applicant.phone == "13966660001" && again.applicant.idNumber == "11010519491231002X")
+        }
+        try? FileManager.default.removeItem(atPath: dir)
+    }
 }

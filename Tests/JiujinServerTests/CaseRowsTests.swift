@@ -17,7 +17,7 @@ import VaporTesting
             ]))
             let id = try #require(UUID(uuidString: created.string("id") ?? ""))
             let sql = try sqlDatabase(app.db)
-            let stored = try #require(try await CaseRows.find(id, on: sql))
+            let stored = try #require(try await CaseRows.find(id, cipher: app.jiujin.cipher, on: sql))
             #expect(stored.number == created.string("number") && stored.proxy?.authorization.scope == "代为申请")
 
             // Every optional column set, then every one cleared.
@@ -31,8 +31,8 @@ import VaporTesting
             full.deliveryMethod = .express
             full.trackingNumber = "SF1234567890"
             full.version += 1
-            try await app.jiujin.write(app.db) { [full] tx in try await CaseRows.update(full, on: try sqlDatabase(tx)) }
-            #expect(try await CaseRows.find(id, on: sql) == full)
+            try await app.jiujin.write(app.db) { [full] tx in try await CaseRows.update(full, cipher: app.jiujin.cipher, on: try sqlDatabase(tx)) }
+            #expect(try await CaseRows.find(id, cipher: app.jiujin.cipher, on: sql) == full)
             let model = try #require(try await CaseModel.find(id, on: app.db))
             #expect(model.trackingNumber == "SF1234567890" && model.version == full.version && model.status == full.status.rawValue)
             #expect(model.decidedAt == full.decidedAt && model.resumeStatus == "under_review")
@@ -49,10 +49,10 @@ import VaporTesting
             empty.trackingNumber = nil
             empty.acceptedOn = nil
             empty.deadline = nil
-            try await app.jiujin.write(app.db) { [empty] tx in try await CaseRows.update(empty, on: try sqlDatabase(tx)) }
-            #expect(try await CaseRows.find(id, on: sql) == empty)
-            #expect(try await CaseRows.find(number: stored.number, on: sql) == empty)
-            #expect(try await CaseRows.find(UUID(), on: sql) == nil)
+            try await app.jiujin.write(app.db) { [empty] tx in try await CaseRows.update(empty, cipher: app.jiujin.cipher, on: try sqlDatabase(tx)) }
+            #expect(try await CaseRows.find(id, cipher: app.jiujin.cipher, on: sql) == empty)
+            #expect(try await CaseRows.find(number: stored.number, cipher: app.jiujin.cipher, on: sql) == empty)
+            #expect(try await CaseRows.find(UUID(), cipher: app.jiujin.cipher, on: sql) == nil)
 
             // The events read back with their hashes, so the chain still verifies.
             let events = try await CaseRows.events(of: id, on: sql)

@@ -31,6 +31,8 @@ public final class JiujinContext: Sendable {
     let masterKey: SymmetricKey
     /// The audit chain's HMAC key and the checkpoint signing key, both derived from the master key.
     let audit: AuditKeys
+    /// Encrypts ID numbers and phones at rest.
+    let cipher: FieldCipher
     private let calendarBox: LockedBox<WorkingDayCalendar>
     private let directoryBox: LockedBox<Directory>
     private let clockOverride: LockedBox<Date?>
@@ -40,12 +42,13 @@ public final class JiujinContext: Sendable {
         self.options = options
         self.masterKey = masterKey
         audit = AuditKeys(master: masterKey)
+        cipher = FieldCipher(master: masterKey)
         limiter = RateLimiter(scale: options.rateLimitScale)
         passwords = PasswordWork(cost: options.passwordCost, waitingLimit: 64)
         metrics = ServerMetrics()
         door = WriteDoor(writer: writer, queueLimit: options.writeQueueLimit, maxBatch: options.writeBatch,
                          stats: WriteStats(registry: metrics.registry))
-        dispatcher = NotificationDispatcher(sender: sender, door: door)
+        dispatcher = NotificationDispatcher(sender: sender, door: door, cipher: cipher)
         records = RecordBuffer(door: door)
         clockOverride = LockedBox(options.fixedNow)
         calendarBox = LockedBox(WorkingDayCalendar())

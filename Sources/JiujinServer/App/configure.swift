@@ -130,7 +130,8 @@ func addMigrations(_ app: Application, context: JiujinContext) {
     app.migrations.add(M010_DirectoryVersion())
     app.migrations.add(M011_CaseListIndexes())
     app.migrations.add(M012_AccountsAndChanges())
-    app.migrations.add(M013_AuditSeals(chainKey: context.audit.chainKey))
+    app.migrations.add(M013_AuditSeals(chainKey: context.audit.chainKey, cipher: context.cipher))
+    app.migrations.add(M014_PersonalDataAtRest(cipher: context.cipher))
 }
 
 /// The SQLite data directory holds every resident's case: only jiujin's own user may read it. The directory is

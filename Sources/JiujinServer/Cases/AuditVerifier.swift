@@ -18,7 +18,7 @@ public enum AuditVerifier {
 
     /// `key`: the audit chain key; every event must carry its seal, and the last event's digest must match the case
     /// row as it stands (a case row edited by hand disagrees).
-    static func verify(_ db: Database, key: SymmetricKey, batchSize: Int = 500) async throws -> Report {
+    static func verify(_ db: Database, key: SymmetricKey, cipher: FieldCipher, batchSize: Int = 500) async throws -> Report {
         var report = Report(casesChecked: 0, eventsChecked: 0)
         var offset = 0
         while true {
@@ -28,7 +28,7 @@ public enum AuditVerifier {
             // One query for the whole batch's events, not one per case.
             let batchEvents = Dictionary(grouping: try await CaseRows.storedEvents(of: cases.map { $0.id! }, on: try sqlDatabase(db)),
                                          by: \.caseId)
-            let domain = Dictionary(try await CaseRows.find(cases.map { $0.id! }, on: try sqlDatabase(db)).map { ($0.id, $0) },
+            let domain = Dictionary(try await CaseRows.find(cases.map { $0.id! }, cipher: cipher, on: try sqlDatabase(db)).map { ($0.id, $0) },
                                     uniquingKeysWith: { a, _ in a })
             for c in cases {
                 report.casesChecked += 1
@@ -71,7 +71,7 @@ public enum AuditVerifier {
     /// `checkpointDirectory` (default JIUJIN_AUDIT_DIR) against the database.
     public static func verify(_ app: Application, checkpointDirectory: String? = nil) async throws -> Report {
         let ctx = app.jiujin
-        var report = try await verify(app.db, key: ctx.audit.chainKey)
+        var report = try await verify(app.db, key: ctx.audit.chainKey, cipher: ctx.cipher)
         guard report.firstProblem == nil else { return report }
         let anchors = AuditCheckpoints(directory: checkpointDirectory ?? ctx.options.auditDirectory, keys: ctx.audit)
         do {

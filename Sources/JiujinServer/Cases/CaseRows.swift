@@ -14,6 +14,7 @@ enum CaseRows {
         "accepting_org_id", "deciding_org_id", "delegation_id", "status", "resume_status", "stage_index", "assignee_id",
         "limit_days", "accepted_on", "pauses_json", "deadline", "materials_json", "reason", "decided_at", "seal_number",
         "proxy_json", "delivery_method", "tracking_number", "version", "event_count", "last_hash", "created_at", "updated_at",
+        "applicant_id_hash",
     ]
     static let eventColumns = [
         "id", "case_id", "sequence", "action", "from_status", "to_status", "actor_id", "actor_role", "org_id", "point_id",
@@ -25,9 +26,9 @@ enum CaseRows {
     // MARK: writing
 
     /// A new case, with a fresh query code (查询密码) that only `queryCode(number:)` reads.
-    static func insert(_ c: Case, on sql: SQLDatabase) async throws {
+    static func insert(_ c: Case, cipher: FieldCipher, on sql: SQLDatabase) async throws {
         try await sql.raw("""
-            INSERT INTO cases (\(unsafeRaw: caseList), query_code) VALUES (\(binds: try values(of: c)), \(bind: QueryCode.generate()))
+            INSERT INTO cases (\(unsafeRaw: caseList), query_code) VALUES (\(binds: try values(of: c, cipher)), \(bind: QueryCode.generate()))
             """).run()
     }
 
@@ -43,9 +44,9 @@ enum CaseRows {
     }
 
     /// Writes every column but the id; the write door has already claimed the version.
-    static func update(_ c: Case, on sql: SQLDatabase) async throws {
+    static func update(_ c: Case, cipher: FieldCipher, on sql: SQLDatabase) async throws {
         var query: SQLQueryString = "UPDATE cases SET "
-        for (i, (column, value)) in zip(caseColumns, try values(of: c)).enumerated().dropFirst() {
+        for (i, (column, value)) in zip(caseColumns, try values(of: c, cipher)).enumerated().dropFirst() {
             query += i == 1 ? "\(unsafeRaw: column) = \(bind: value)" : ", \(unsafeRaw: column) = \(bind: value)"
         }
         query += " WHERE id = \(bind: c.id)"
@@ -72,27 +73,27 @@ enum CaseRows {
 
     // MARK: reading
 
-    static func find(_ id: UUID, on sql: SQLDatabase) async throws -> Case? {
-        try await sql.raw("SELECT \(unsafeRaw: caseList) FROM cases WHERE id = \(bind: id)").first().map(decodeCase)
+    static func find(_ id: UUID, cipher: FieldCipher, on sql: SQLDatabase) async throws -> Case? {
+        try await sql.raw("SELECT \(unsafeRaw: caseList) FROM cases WHERE id = \(bind: id)").first().map { try decodeCase($0, cipher) }
     }
 
-    static func find(_ ids: [UUID], on sql: SQLDatabase) async throws -> [Case] {
+    static func find(_ ids: [UUID], cipher: FieldCipher, on sql: SQLDatabase) async throws -> [Case] {
         guard !ids.isEmpty else { return [] }
-        return try await sql.raw("SELECT \(unsafeRaw: caseList) FROM cases WHERE id IN (\(binds: ids))").all().map(decodeCase)
+        return try await sql.raw("SELECT \(unsafeRaw: caseList) FROM cases WHERE id IN (\(binds: ids))").all().map { try decodeCase($0, cipher) }
     }
 
     /// The case with this number (numbers are unique).
-    static func find(number: String, on sql: SQLDatabase) async throws -> Case? {
-        try await sql.raw("SELECT \(unsafeRaw: caseList) FROM cases WHERE number = \(bind: number)").first().map(decodeCase)
+    static func find(number: String, cipher: FieldCipher, on sql: SQLDatabase) async throws -> Case? {
+        try await sql.raw("SELECT \(unsafeRaw: caseList) FROM cases WHERE number = \(bind: number)").first().map { try decodeCase($0, cipher) }
     }
 
     /// The running cases decided under a delegation.
-    static func running(under delegationId: String, on sql: SQLDatabase) async throws -> [Case] {
+    static func running(under delegationId: String, cipher: FieldCipher, on sql: SQLDatabase) async throws -> [Case] {
         try await sql.raw("""
             SELECT \(unsafeRaw: caseList) FROM cases WHERE delegation_id = \(bind: delegationId)
             AND status IN (\(binds: CaseLists.runningStatuses))
             ORDER BY number
-            """).all().map(decodeCase)
+            """).all().map { try decodeCase($0, cipher) }
     }
 
     /// A case's events in order, exactly as stored (hashes included), so that verification sees any tampering.
@@ -126,7 +127,7 @@ enum CaseRows {
     }
 
     /// A row no rule could have written is reported, never guessed at.
-    static func decodeCase(_ row: SQLRow) throws -> Case {
+    static func decodeCase(_ row: SQLRow, _ cipher: FieldCipher) throws -> Case {
         func s(_ column: String) throws -> String { try row.decode(column: column, as: String.self) }
         func o(_ column: String) throws -> String? { try row.decode(column: column, as: String?.self) }
         let id = try row.decode(column: "id", as: UUID.self)
@@ -134,9 +135,10 @@ enum CaseRows {
               let region = DivisionCode(try s("region_code")), let status = CaseStatus(rawValue: try s("status")) else {
             throw JSONCoding.Failure.corrupt("case \(id.uuidString)")
         }
-        let applicant = Applicant(kind: kind, name: try s("applicant_name"), idNumber: try o("applicant_id_number"),
+        let applicant = Applicant(kind: kind, name: try s("applicant_name"),
+                                  idNumber: try cipher.open(try o("applicant_id_number"), column: "applicant_id_number"),
                                   creditCode: try o("applicant_credit_code"), legalRepresentative: try o("applicant_legal_rep"),
-                                  phone: try s("applicant_phone"))
+                                  phone: try cipher.open(try s("applicant_phone"), column: "applicant_phone") ?? "")
         return Case(id: id, number: try s("number"), itemCode: try s("item_code"), itemName: try s("item_name"), applicant: applicant,
                     channel: channel, region: region, pointId: try o("point_id"), acceptedBy: try o("accepted_by"),
                     acceptingOrgId: try o("accepting_org_id"), decidingOrgId: try o("deciding_org_id"),
@@ -177,12 +179,15 @@ enum CaseRows {
     // MARK: columns
 
     /// The case's columns in the order of `caseColumns`.
-    private static func values(of c: Case) throws -> [any Encodable & Sendable] {
-        [c.id, c.number, c.itemCode, c.itemName, c.applicant.kind.rawValue, c.applicant.name, c.applicant.idNumber,
-         c.applicant.creditCode, c.applicant.legalRepresentative, c.applicant.phone, c.channel.rawValue, c.region.rawValue, c.pointId,
+    /// The ID number and phone are stored sealed (`FieldCipher`), the ID number's keyed hash beside them for lookups.
+    private static func values(of c: Case, _ cipher: FieldCipher) throws -> [any Encodable & Sendable] {
+        [c.id, c.number, c.itemCode, c.itemName, c.applicant.kind.rawValue, c.applicant.name,
+         try cipher.seal(c.applicant.idNumber, column: "applicant_id_number"),
+         c.applicant.creditCode, c.applicant.legalRepresentative, try cipher.seal(c.applicant.phone, column: "applicant_phone"), c.channel.rawValue, c.region.rawValue, c.pointId,
          c.acceptedBy, c.acceptingOrgId, c.decidingOrgId, c.delegationId, c.status.rawValue, c.resumeStatus?.rawValue, c.stageIndex,
          c.assigneeId, c.limitDays, c.acceptedOn?.description, try JSONCoding.string(c.pauses), c.deadline?.description,
          try JSONCoding.string(c.materials), c.reason, c.decidedAt, c.sealNumber, try c.proxy.map { try JSONCoding.string($0) },
-         c.deliveryMethod?.rawValue, c.trackingNumber, c.version, c.eventCount, c.lastHash, c.createdAt, c.updatedAt]
+         c.deliveryMethod?.rawValue, c.trackingNumber, c.version, c.eventCount, c.lastHash, c.createdAt, c.updatedAt,
+         c.applicant.idNumber.map(cipher.lookupHash)]
     }
 }

@@ -104,7 +104,7 @@ struct CaseService {
     /// Open cases decided under revoked delegations go back to the delegating bureaus, each with an event.
     func returnCases(decidedUnder revoked: [Delegation], by staff: AuthenticatedStaff) async throws {
         for delegation in revoked {
-            for c in try await CaseRows.running(under: delegation.id, on: try sqlDatabase(db)) {
+            for c in try await CaseRows.running(under: delegation.id, cipher: ctx.cipher, on: try sqlDatabase(db)) {
                 guard let change = c.returned(afterRevoking: delegation, by: staff.staff, directory: ctx.directory,
                                                              now: ctx.now()) else { continue }
                 try await commit(change, facts: nil, isNew: false)
@@ -116,7 +116,7 @@ struct CaseService {
 
     /// A case the member may see; any other is "not found", so ids reveal nothing.
     func visibleCase(_ id: UUID, staff: AuthenticatedStaff) async throws -> Case {
-        guard let c = try await CaseRows.find(id, on: try sqlDatabase(db)), c.isVisible(to: staff.scope) else {
+        guard let c = try await CaseRows.find(id, cipher: ctx.cipher, on: try sqlDatabase(db)), c.isVisible(to: staff.scope) else {
             throw APIError.notFound("办件")
         }
         return c
@@ -167,15 +167,17 @@ struct CaseService {
         let numbering = isNew && next.number.isEmpty
         let (unnumbered, events, issued, now, today, county) = (next, change.events, certificate, ctx.now(), ctx.today, ctx.directory.countyName)
         let chainKey = ctx.audit.chainKey
+        let cipher = ctx.cipher
         let claim = isNew ? nil : VersionClaim(table: CaseModel.schema, id: next.id, version: change.case.version)
         return try await ctx.write(db, claiming: claim, directoryAt: facts?.directory.version) { tx in
             let sql = try sqlDatabase(tx)
             var stored = unnumbered
             if numbering { stored.number = try await Self.nextNumber(region: stored.region, on: today, sql) }
-            if isNew { try await CaseRows.insert(stored, on: sql) } else { try await CaseRows.update(stored, on: sql) }
+            if isNew { try await CaseRows.insert(stored, cipher: cipher, on: sql) } else { try await CaseRows.update(stored, cipher: cipher, on: sql) }
             try await issued?.create(on: tx)
             try await CaseRows.insert(events, of: stored, key: chainKey, on: sql)
-            try await Outbox.queue(ApplicantMessage.owed(by: stored, after: events, county: county), caseId: stored.id, at: now, on: tx)
+            try await Outbox.queue(ApplicantMessage.owed(by: stored, after: events, county: county), caseId: stored.id, at: now,
+                                   cipher: cipher, on: tx)
             try await also(tx)
             return stored
         }

@@ -8,6 +8,7 @@ import SQLKit
 /// Also the append-only record of licence-library lookups.
 struct M013_AuditSeals: AsyncMigration {
     let chainKey: SymmetricKey
+    let cipher: FieldCipher
 
     func prepare(on db: Database) async throws {
         try await db.schema("licence_lookups")
@@ -32,7 +33,7 @@ struct M013_AuditSeals: AsyncMigration {
                 .map { try $0.decode(column: "id", as: UUID.self) }
             if ids.isEmpty { break }
             offset += ids.count
-            for c in try await CaseRows.find(ids, on: sql) {
+            for c in try await CaseRows.find(ids, cipher: cipher, on: sql) {
                 let digest = AuditSeal.caseDigest(c)
                 for row in try await sql.raw("SELECT id, hash FROM case_events WHERE case_id = \(bind: c.id)").all() {
                     let hash = try row.decode(column: "hash", as: String.self)

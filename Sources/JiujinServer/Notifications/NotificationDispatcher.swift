@@ -12,10 +12,12 @@ final class NotificationDispatcher: Sendable {
     static let sendTimeout: Duration = .seconds(15)
     private let sender: LockedBox<any NotificationSender>
     private let door: WriteDoor
+    private let cipher: FieldCipher
 
-    init(sender: any NotificationSender, door: WriteDoor) {
+    init(sender: any NotificationSender, door: WriteDoor, cipher: FieldCipher) {
         self.sender = LockedBox(sender)
         self.door = door
+        self.cipher = cipher
     }
 
     func use(_ sender: any NotificationSender) { self.sender.value = sender }
@@ -48,7 +50,8 @@ final class NotificationDispatcher: Sendable {
             }
             guard claimed else { continue }
             n.attempts += 1
-            let message = OutgoingMessage(id: n.id!, kind: n.kind, phone: n.phone, text: n.text, attempt: n.attempts)
+            let message = OutgoingMessage(id: n.id!, kind: n.kind, phone: (try? cipher.open(n.phone, column: "notifications.phone")) ?? "",
+                                          text: n.text, attempt: n.attempts)
             do {
                 try await Self.withTimeout(Self.sendTimeout) { [sender] in try await sender.value.send(message) }
                 n.status = NotificationStatus.sent.rawValue

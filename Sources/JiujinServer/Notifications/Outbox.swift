@@ -7,11 +7,12 @@ import JiujinCore
 /// in the same transaction as the change; the dispatcher delivers them later,
 /// so a slow or broken sender never slows or fails a case action.
 enum Outbox {
-    static func queue(_ messages: [ApplicantMessage], caseId: UUID, at now: Date, on db: Database) async throws {
+    /// The phone is stored sealed (`FieldCipher`); the dispatcher opens it to send.
+    static func queue(_ messages: [ApplicantMessage], caseId: UUID, at now: Date, cipher: FieldCipher, on db: Database) async throws {
         guard !messages.isEmpty else { return }
         var query: SQLQueryString = "INSERT INTO notifications (id, case_id, kind, phone, text, status, attempts, next_attempt_at, created_at) VALUES "
         for (i, m) in messages.enumerated() {
-            let row: [any Encodable & Sendable] = [UUID(), caseId, m.kind, m.phone, m.text, NotificationStatus.pending.rawValue, 0, now, now]
+            let row: [any Encodable & Sendable] = [UUID(), caseId, m.kind, try cipher.seal(m.phone, column: "notifications.phone"), m.text, NotificationStatus.pending.rawValue, 0, now, now]
             query += i == 0 ? "(\(binds: row))" : ", (\(binds: row))"
         }
         try await sqlDatabase(db).raw(query).run()

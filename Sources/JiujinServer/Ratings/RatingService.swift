@@ -41,7 +41,7 @@ struct RatingService {
         let sql = try sqlDatabase(db)
         guard let code = QueryCode.normalize(typed), let stored = try await CaseRows.queryCode(number: n, on: sql),
               let expected = QueryCode.normalize(stored.code), PrintedCode.same(code, expected),
-              let c = try await CaseRows.find(stored.id, on: sql) else {
+              let c = try await CaseRows.find(stored.id, cipher: ctx.cipher, on: sql) else {
             guardian.failed(number: n)
             throw Self.unknownCase
         }
