@@ -56,6 +56,8 @@ struct ReceiptPage: PageContext {
     var followURL: String
     /// 查询密码: with the case number it rates and follows the case; the QR carries it.
     var queryCode: String
+    /// The page the QR opens, printed for those who type it in.
+    var followPage: String
 
     init(view v: CaseView, today: LocalDate, queryCode: String, followURL: String) throws {
         self.queryCode = queryCode
@@ -67,6 +69,7 @@ struct ReceiptPage: PageContext {
         received = c.materials.filter { $0.provided || $0.waivable }
             .map { $0.waivable && !$0.provided ? "\($0.name)（证照库调取，免提交）" : $0.name }
         self.followURL = followURL
+        followPage = String(followURL.prefix { $0 != "?" })
         followQR = try QRCode.encode(followURL, level: .medium).svg()
     }
 }
