@@ -265,12 +265,11 @@ import VaporTesting
                 #expect(bytes.range(of: Data("13966660001".utf8)) == nil, "\(name)")
             }
             // Rows from before encryption are sealed by the migration, once.
-            let migration = M014_PersonalDataAtRest(cipher: app.jiujin.cipher)
-            try await migration.openExisting(on: sql)
+            try await StoredDataUpgrades.openPersonalData(on: sql, cipher: app.jiujin.cipher)
             let plain = try #require(try await sql.raw("SELECT applicant_phone FROM cases WHERE id = \(bind: UUID(uuidString: id)!)").first())
             #expect(try plain.decode(column: "applicant_phone", as: String.self) == "13966660001")
-            try await migration.sealExisting(on: sql)
-            try await migration.sealExisting(on: sql)
+            try await StoredDataUpgrades.sealPersonalData(on: sql, cipher: app.jiujin.cipher)
+            try await StoredDataUpgrades.sealPersonalData(on: sql, cipher: app.jiujin.cipher)
             let again = try #require(try await CaseRows.find(UUID(uuidString: id)!, cipher: app.jiujin.cipher, on: sql))
             #expect(again.applicant.phone == "13966660001" && again.applicant.idNumber == "11010519491231002X")
         }

@@ -109,4 +109,23 @@ import VaporTesting
             #expect(problem.contains(id.uuidString.lowercased()) && problem.contains("被删除"), "\(problem)")
         }
     }
+
+    @Test func eventsWrittenBeforeTheSealsAreSealedOnceAtStart() async throws {
+        try await withJiujin { app, c in
+            let (_, number) = try await fileCase(c)
+            let sql = try #require(app.db as? SQLDatabase)
+            // As a database from before the seals: no digests, no macs, no note that the pass ran.
+            try await M007_AppendOnlyRecords.unprotect(["case_events"], on: sql)
+            try await sql.raw("UPDATE case_events SET mac = NULL, case_digest = NULL").run()
+            try await M007_AppendOnlyRecords.protect(["case_events"], on: sql)
+            try await sql.raw("DELETE FROM data_upgrades WHERE name = 'audit-seals-v1'").run()
+            let unsealed = try #require(try await AuditVerifier.verify(app).firstProblem)
+            #expect(unsealed.contains(number) && unsealed.contains("审计密钥"))
+            try await StoredDataUpgrades.run(app.db, ctx: app.jiujin)
+            #expect(try await AuditVerifier.verify(app).firstProblem == nil)
+            // Noted as done, and the guard is back.
+            #expect(try await sql.raw("SELECT name FROM data_upgrades").all().count == 2)
+            await #expect(throws: (any Error).self) { try await sql.raw("UPDATE case_events SET comment = 'x'").run() }
+        }
+    }
 }

@@ -99,14 +99,18 @@ import VaporTesting
             let code = try await queryCode(c.app, number)
             let web = WebClient(app: app)
             _ = try await web.signIn("dl-100201")
-            let device = try await web.get("/window/rate/\(id)")
-            #expect(device.status == .ok && device.html.contains("请您对本次服务评价"))
-            let rated = try await web.post("/window/rate/\(id)", [("level", "5"), ("indicators[]", "一次办好")])
-            #expect(rated.status == .ok && rated.html.contains("感谢您的评价"))
-            #expect(try await RatingModel.query(on: app.db).first()?.channel == "window_device")
+            // The agent's own browser cannot rate: the old form now only offers to send the case to a device.
+            let push = try await web.get("/window/rate/\(id)")
+            #expect(push.status == .ok && push.html.contains("尚未配对评价器"))
+            #expect(try await web.post("/window/rate/\(id)", [("level", "5"), ("indicators[]", "一次办好")]).status != .ok)
+            #expect(try await RatingModel.query(on: app.db).count() == 0)
             let resident = WebClient(app: app)
             let page = try await resident.get("/r?n=\(number)&c=qr")
             #expect(page.status == .ok)
+            let once = try await resident.post("/r", [("number", number), ("queryCode", code), ("level", "5"), ("channel", "qr_receipt")])
+            #expect(once.status == .ok && once.html.contains("感谢您的评价"))
+            #expect(try await RatingModel.query(on: app.db).first()?.channel == "qr_receipt")
+            _ = try await resident.get("/r?n=\(number)&c=qr")
             let twice = try await resident.post("/r", [("number", number), ("queryCode", code), ("level", "5"), ("channel", "qr_receipt")])
             #expect(twice.status == .conflict && twice.html.contains("已评价"))
             let forged = try await WebClient(app: app).post("/r", [("number", number), ("queryCode", code), ("level", "1")], withCSRF: false)
@@ -164,6 +168,62 @@ import VaporTesting
             guard r.status == .created else { Issue.record("\(r.text)"); return }
             let code = try #require(r.string("queryCode"))
             #expect(try await queryCode(app, try #require(r.string("number"))) == code)
+        }
+    }
+
+    @Test func onlyAPairedDeviceAtTheWindowRecordsAWindowRating() async throws {
+        try await withJiujin { app, c in
+            let (number, id) = try await closedCase(c)
+            // The administrator registers a device at the village station and gets a one-time pairing code.
+            let admin = WebClient(app: app)
+            _ = try await admin.signIn("admin")
+            _ = try await admin.get("/admin/devices")
+            let registered = try await admin.post("/admin/devices", [("pointId", "sp-100201"), ("name", "王官庄评价器")])
+            let code = try #require(registered.html.range(of: #"class="code-big">([A-Z0-9-]+)<"#, options: .regularExpression)
+                .map { String(registered.html[$0]).replacingOccurrences(of: "class=\"code-big\">", with: "").dropLast() }.map(String.init))
+            // A supervisor cannot register devices; a wrong code pairs nothing; a signed-in browser cannot pair.
+            let supervisor = WebClient(app: app)
+            _ = try await supervisor.signIn("jiandu")
+            #expect(try await supervisor.get("/admin/devices").status == .forbidden)
+            let tablet = WebClient(app: app)
+            _ = try await tablet.get("/device")
+            #expect(try await tablet.post("/device/pair", [("code", "AAAA-AAAA")]).status == .unauthorized)
+            _ = try await tablet.get("/device")
+            #expect(try await tablet.post("/device/pair", [("code", code.lowercased())]).location == "/device")
+            #expect(try await tablet.get("/device").html.contains("id=\"device-waiting\""))
+            let second = WebClient(app: app)
+            _ = try await second.get("/device")
+            #expect(try await second.post("/device/pair", [("code", code)]).status == .unauthorized) // used once
+            // The agent sends the case to the device; only the device rates it.
+            let agent = WebClient(app: app)
+            _ = try await agent.signIn("dl-100201")
+            let push = try await agent.get("/window/rate/\(id)")
+            #expect(push.status == .ok)
+            let deviceId = try #require(try await RatingDeviceModel.query(on: app.db).first()?.id)
+            #expect(push.html.contains(deviceId))
+            // An agent of another village cannot push to it, nor see the case.
+            let stranger = WebClient(app: app)
+            _ = try await stranger.signIn("dl-107201")
+            _ = try await stranger.get("/")
+            #expect(try await stranger.post("/window/rate/\(id)", [("deviceId", deviceId)]).status == .notFound)
+            let sent = try await agent.post("/window/rate/\(id)", [("deviceId", deviceId)])
+            #expect(sent.status == .seeOther && sent.location?.contains("done=device") == true)
+            let form = try await tablet.get("/device")
+            #expect(form.html.contains("id=\"device-rate\"") && form.html.contains(number))
+            // The agent's browser posting to the device route is refused, even with the device's cookie.
+            agent.cookies[RatingDeviceRoutes.cookie] = tablet.cookies[RatingDeviceRoutes.cookie]
+            _ = try await agent.get("/")
+            #expect(try await agent.post("/device/rate", [("caseId", id), ("level", "5")]).status == .forbidden)
+            #expect(try await RatingModel.query(on: app.db).count() == 0)
+            let rated = try await tablet.post("/device/rate", [("caseId", id), ("level", "5"), ("indicators[]", "服务态度好")])
+            #expect(rated.status == .ok && rated.html.contains("感谢您的评价"))
+            #expect(try await RatingModel.query(on: app.db).first()?.channel == "window_device")
+            #expect(try await tablet.get("/device").html.contains("id=\"device-waiting\""))
+            // A revoked device rates nothing more.
+            _ = try await admin.get("/admin/devices")
+            _ = try await admin.post("/admin/devices/\(deviceId)/revoke", [])
+            _ = try await tablet.get("/device")
+            #expect(try await tablet.post("/device/rate", [("caseId", id), ("level", "1")]).status == .unauthorized)
         }
     }
 }

@@ -69,8 +69,9 @@ public func configure(_ app: Application, options: ServerOptions, serving: Bool 
         try await sql.raw("PRAGMA journal_mode=WAL").run()
         try await write.raw("PRAGMA synchronous=FULL").run()
     }
-    addMigrations(app, context: context)
+    addMigrations(app)
     try await app.autoMigrate()
+    try await StoredDataUpgrades.run(app.db, ctx: context)
     if options.loadDemo, try await DemoSeeder.isEmpty(app.db) {
         try await DemoSeeder.seed(app.db, context: context)
         try await context.reloadDirectory(app.db)
@@ -117,7 +118,7 @@ public func configure(_ app: Application, options: ServerOptions, serving: Bool 
     }
 }
 
-func addMigrations(_ app: Application, context: JiujinContext) {
+func addMigrations(_ app: Application) {
     app.migrations.add(M001_CreateDirectory())
     app.migrations.add(M002_CreateCatalog())
     app.migrations.add(M003_CreateStaff())
@@ -130,8 +131,9 @@ func addMigrations(_ app: Application, context: JiujinContext) {
     app.migrations.add(M010_DirectoryVersion())
     app.migrations.add(M011_CaseListIndexes())
     app.migrations.add(M012_AccountsAndChanges())
-    app.migrations.add(M013_AuditSeals(chainKey: context.audit.chainKey, cipher: context.cipher))
-    app.migrations.add(M014_PersonalDataAtRest(cipher: context.cipher))
+    app.migrations.add(M013_AuditSeals())
+    app.migrations.add(M014_PersonalDataAtRest())
+    app.migrations.add(M015_RatingDevices())
 }
 
 /// The SQLite data directory holds every resident's case: only jiujin's own user may read it. The directory is

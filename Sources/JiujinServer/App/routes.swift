@@ -25,4 +25,5 @@ func routes(_ app: Application) throws {
     try web.register(collection: StaffAdminRoutes())
     try web.register(collection: CertificatePages())
     try web.register(collection: RatingPages())
+    try web.register(collection: RatingDeviceRoutes())
 }

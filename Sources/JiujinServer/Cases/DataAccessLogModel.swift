@@ -20,31 +20,3 @@ final class DataAccessLogModel: Model, @unchecked Sendable {
         self.at = at
     }
 }
-
-/// One look into the licence library (证照库查询记录): who asked about which holder (their keyed hash, never the
-/// number), for which item and purpose, and which licence types the answer revealed. Append-only.
-final class LicenceLookupModel: Model, @unchecked Sendable {
-    static let schema = "licence_lookups"
-    @ID(custom: "id", generatedBy: .user) var id: UUID?
-    /// A member of staff's id, or "applicant" for an online application.
-    @Field(key: "actor_id") var actorId: String
-    @Field(key: "holder_key") var holderKey: String
-    @Field(key: "item_code") var itemCode: String
-    @Field(key: "purpose") var purpose: String
-    @Field(key: "revealed") var revealed: String
-    /// The case being filed; nil for a lookup before filing (受理前查询).
-    @OptionalField(key: "case_id") var caseId: UUID?
-    @Field(key: "at") var at: Date
-
-    init() {}
-
-    init(actorId: String, holderKey: String, itemCode: String, purpose: String, revealed: String, at: Date) {
-        id = UUID()
-        self.actorId = actorId
-        self.holderKey = holderKey
-        self.itemCode = itemCode
-        self.purpose = purpose
-        self.revealed = revealed
-        self.at = at
-    }
-}

@@ -8,7 +8,8 @@ struct LevelChoice: Encodable, Sendable {
     var label: String
 }
 
-/// The rating page (`ratings/rate.leaf`): the public one from the receipt QR, or the window's tablet.
+/// The public rating page (`ratings/rate.leaf`), opened from the receipt's QR or typed in: case number and
+/// query code prove the case.
 struct RatePage: PageContext {
     static let template = "ratings/rate"
     var layout: LayoutContext
@@ -16,23 +17,16 @@ struct RatePage: PageContext {
     var channel: String
     var levels = RatingLevel.allCases.reversed().map { LevelChoice(value: $0.rawValue, label: $0.label) }
     var indicators = RatingService.indicators
-    var device: Bool
-    var caseId: String?
-    var itemName: String?
     var done: Bool
     var followUpOpened: Bool
     var error: String?
     /// The query code from the receipt's QR, to fill the form.
     var queryCode = ""
 
-    init(layout: LayoutContext, number: String, channel: String, device: Bool, caseId: String?, itemName: String?, done: Bool,
-         followUpOpened: Bool, error: String?) {
+    init(layout: LayoutContext, number: String, channel: String, done: Bool, followUpOpened: Bool, error: String?) {
         self.layout = layout
         self.number = number
         self.channel = channel
-        self.device = device
-        self.caseId = caseId
-        self.itemName = itemName
         self.done = done
         self.followUpOpened = followUpOpened
         self.error = error
@@ -88,15 +82,13 @@ struct FollowUpsPage: PageContext {
     }
 }
 
-/// 好差评 pages: the public rating page reached from the receipt QR, the
-/// tablet page a clerk hands to the resident, and the follow-up desk; plus the JSON API.
+/// 好差评 pages: the public rating page reached from the receipt QR, and the follow-up desk (the window's
+/// rating device is `RatingDeviceRoutes`).
 struct RatingPages: RouteCollection {
     func boot(routes: RoutesBuilder) throws {
         let limited = routes.grouped(RateLimitMiddleware(door: .ratings))
         limited.get("r", use: publicPage)
         limited.post("r", use: publicRate)
-        routes.get("window", "rate", ":id", use: devicePage)
-        routes.post("window", "rate", ":id", use: deviceRate)
         routes.get("followups", use: followUps)
         routes.post("followups", ":id", "action", use: followUpAction)
     }
@@ -114,7 +106,7 @@ struct RatingPages: RouteCollection {
                       status: HTTPStatus) async throws -> Response {
         let token = req.issueFormToken()
         var page = RatePage(layout: req.layout(title: "办件评价", section: "rate"), number: String(number.prefix(40)), channel: channel,
-                            device: false, caseId: nil, itemName: nil, done: done, followUpOpened: followUp, error: error)
+                            done: done, followUpOpened: followUp, error: error)
         page.queryCode = code
         let response = try await req.render(page, status: status)
         req.bindFormToken(token, to: response)
@@ -148,49 +140,11 @@ struct RatingPages: RouteCollection {
         }
     }
 
-    func devicePage(req: Request) async throws -> Response {
-        let staff = try req.pageStaff([.windowClerk, .villageAgent])
-        let model = try await ratedCase(req, staff: staff)
-        return try await renderDevice(req, model: model, error: nil, done: false, followUp: false, status: .ok)
-    }
-
-    /// The case the device rates: one the member sees.
-    func ratedCase(_ req: Request, staff: AuthenticatedStaff) async throws -> Case {
-        try await CaseService(req).visibleCase(try req.caseID(), staff: staff)
-    }
-
-    func renderDevice(_ req: Request, model: Case, error: String?, done: Bool, followUp: Bool, status: HTTPStatus) async throws -> Response {
-        let page = RatePage(layout: req.layout(title: "请您评价", section: "rate"), number: model.number,
-                            channel: RatingChannel.windowDevice.rawValue, device: true, caseId: model.id.uuidString,
-                            itemName: model.itemName, done: done, followUpOpened: followUp, error: error)
-        return try await req.render(page, status: status)
-    }
-
     /// A refusal to show on the page; a fault of the server stays one.
     static func refusal(_ error: Error) throws -> APIError {
         let e = JSONErrorMiddleware.map(error)
         if e.status == .internalServerError { throw error }
         return e
-    }
-
-    struct DeviceForm: Content {
-        var level: Int?
-        var indicators: [String]?
-        var text: String?
-    }
-
-    func deviceRate(req: Request) async throws -> Response {
-        let staff = try req.pageStaff([.windowClerk, .villageAgent])
-        let model = try await ratedCase(req, staff: staff)
-        let form = try req.content.decode(DeviceForm.self)
-        do {
-            let (_, followUp) = try await RatingService(req).rate(model, .init(level: form.level ?? 0, channel: RatingChannel.windowDevice.rawValue,
-                                                                               indicators: form.indicators, text: form.text))
-            return try await renderDevice(req, model: model, error: nil, done: true, followUp: followUp != nil, status: .ok)
-        } catch {
-            let e = try Self.refusal(error)
-            return try await renderDevice(req, model: model, error: e.message, done: false, followUp: false, status: e.status)
-        }
     }
 
     func followUps(req: Request) async throws -> Response {

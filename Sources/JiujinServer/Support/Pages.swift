@@ -57,6 +57,7 @@ struct LayoutContext: Encodable, Sendable {
             case .administrator:
                 link("/cases", "办件列表", "cases")
                 link("/admin/staff", "账号管理", "staff")
+                link("/admin/devices", "评价器", "devices")
             case .applicant, .system:
                 break
             }
@@ -90,6 +91,7 @@ enum Notices {
         "signed_out": "已安全退出。",
         "activated": "账号已激活，请用新密码登录。",
         "account": "账号已更新。",
+        "device": "已推送到评价器，请申请人在评价器上评价。",
     ]
 
     static func text(_ code: String?) -> String? { code.flatMap { texts[$0] } }
