@@ -194,6 +194,13 @@ import VaporTesting
                 #expect(r.headers.first(name: "Strict-Transport-Security")?.hasPrefix("max-age=") == true, "\(path)")
             }
             #expect(try await c.send(.GET, "/api/v1/items?q=yyzz").headers.first(name: .cacheControl) == nil)
+            // Over https the cookies are __Host- ones (Secure, whole site, this host only), and they still sign in.
+            let https = WebClient(app: app)
+            _ = try await https.get("/login")
+            #expect(https.cookies.keys.contains("__Host-jiujin_login_csrf") && !https.cookies.keys.contains("jiujin_login_csrf"))
+            let signed = try await https.post("/login", [("username", "ck-100"), ("password", DemoCounty.demoPassword), ("next", "/")])
+            #expect(signed.status == .seeOther && https.cookies.keys.contains("__Host-jiujin_session"))
+            #expect(try await https.get("/window").status == HTTPStatus.ok)
             let agent = try await c.login("dl-100201")
             let filed = try await c.send(.POST, "/api/v1/cases", token: agent, json: TestClient.intake("MZJ0508"))
             let id = try #require(filed.string("id"))

@@ -59,7 +59,7 @@ struct AccountPages: RouteCollection {
                                                                  address: req.clientAddress)
             let response = req.redirect(to: staff.mustChangePassword ? "/account/password" : Self.safeNext(form.next))
             try await WebSessions.start(for: staff.id, on: req, response: response)
-            response.cookies[WebSessions.loginCSRFCookie] = WebSessions.cookieValue("", req: req, maxAge: 0)
+            response.cookies[WebSessions.named(WebSessions.loginCSRFCookie, req)] = WebSessions.cookieValue("", req: req, maxAge: 0)
             return response
         } catch let e as APIError {
             let response = try await renderLogin(req, username: form.username, error: e.message, status: e.status)

@@ -9,6 +9,12 @@ import Vapor
 enum WebSessions {
     static let cookie = "jiujin_session"
     static let loginCSRFCookie = "jiujin_login_csrf"
+
+    /// A cookie's name as sent: over https with the `__Host-` prefix, which browsers accept only from this host,
+    /// Secure and for the whole site, so no neighbouring site can plant a session or a sign-in token.
+    static func named(_ base: String, _ req: Request) -> String {
+        req.jiujin.options.secureCookies ? "__Host-" + base : base
+    }
     static let idle: TimeInterval = 8 * 3600
     static let maximum: TimeInterval = 12 * 3600
 
@@ -23,7 +29,7 @@ enum WebSessions {
         s.lastSeenAt = now
         s.expiresAt = now.addingTimeInterval(maximum)
         try await req.jiujin.write(req.db) { tx in try await s.create(on: tx) }
-        response.cookies[cookie] = cookieValue(token, req: req, maxAge: Int(maximum))
+        response.cookies[named(cookie, req)] = cookieValue(token, req: req, maxAge: Int(maximum))
     }
 
     static func cookieValue(_ value: String, req: Request, maxAge: Int?) -> HTTPCookies.Value {
@@ -32,11 +38,11 @@ enum WebSessions {
     }
 
     static func end(_ req: Request, response: Response) async throws {
-        if let token = req.cookies[cookie]?.string {
+        if let token = req.cookies[named(cookie, req)]?.string {
             let hash = TokenService.hash(token)
             try await req.jiujin.write(req.db) { tx in try await WebSessionModel.query(on: tx).filter(\.$id == hash).delete() }
         }
-        response.cookies[cookie] = cookieValue("", req: req, maxAge: 0)
+        response.cookies[named(cookie, req)] = cookieValue("", req: req, maxAge: 0)
     }
 }
 
@@ -47,7 +53,7 @@ struct WebSessionKey: StorageKey {
 /// Attaches the signed-in member of staff from the session cookie.
 struct WebSessionMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
-        if req.storage[StaffKey.self] == nil, let token = req.cookies[WebSessions.cookie]?.string, token.count <= 100 {
+        if req.storage[StaffKey.self] == nil, let token = req.cookies[WebSessions.named(WebSessions.cookie, req)]?.string, token.count <= 100 {
             let now = req.jiujin.now()
             if let s = try await WebSessionModel.find(TokenService.hash(token), on: req.db),
                s.expiresAt > now, now.timeIntervalSince(s.lastSeenAt) < WebSessions.idle,
@@ -79,7 +85,7 @@ struct CSRFMiddleware: AsyncMiddleware {
         if let session = req.storage[WebSessionKey.self] {
             expected = session.csrfToken
         } else {
-            expected = req.cookies[WebSessions.loginCSRFCookie]?.string
+            expected = req.cookies[WebSessions.named(WebSessions.loginCSRFCookie, req)]?.string
         }
         guard let expected, !expected.isEmpty, Self.same(sent, expected) else {
             throw APIError(.forbidden, "csrf_failed", "页面已过期或来源不明，请刷新页面后重新提交")

@@ -33,7 +33,7 @@ extension Request {
 
     /// Sets the cookie that goes with `issueFormToken`.
     func bindFormToken(_ token: String, to response: Response) {
-        response.cookies[WebSessions.loginCSRFCookie] = WebSessions.cookieValue(token, req: self, maxAge: 3600)
+        response.cookies[WebSessions.named(WebSessions.loginCSRFCookie, self)] = WebSessions.cookieValue(token, req: self, maxAge: 3600)
     }
 }
 

@@ -231,7 +231,7 @@ struct RatingDeviceRoutes: RouteCollection {
     // MARK: the device
 
     func device(_ req: Request) async throws -> RatingDeviceModel? {
-        guard let token = req.cookies[Self.cookie]?.string, token.count <= 100 else { return nil }
+        guard let token = req.cookies[WebSessions.named(Self.cookie, req)]?.string, token.count <= 100 else { return nil }
         return try await RatingDeviceModel.query(on: req.db).filter(\.$tokenHash == Self.hash(token)).filter(\.$revokedAt == nil).first()
     }
 
@@ -281,7 +281,7 @@ struct RatingDeviceRoutes: RouteCollection {
         row.pairingExpiresAt = nil
         try await req.jiujin.write(req.db) { tx in try await row.save(on: tx) }
         let response = req.redirect(to: "/device")
-        response.cookies[Self.cookie] = HTTPCookies.Value(string: token, maxAge: 365 * 86_400, path: "/", isSecure: req.jiujin.options.secureCookies,
+        response.cookies[WebSessions.named(Self.cookie, req)] = HTTPCookies.Value(string: token, maxAge: 365 * 86_400, path: "/", isSecure: req.jiujin.options.secureCookies,
                                                           isHTTPOnly: true, sameSite: .strict)
         return response
     }
