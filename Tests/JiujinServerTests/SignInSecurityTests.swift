@@ -265,4 +265,24 @@ import VaporTesting
             #expect(try await web.get("/").location?.hasPrefix("/login") == true)
         }
     }
+
+    @Test func theAddressInQRCodesNeverComesFromTheHostHeader() async throws {
+        try await withJiujin(tune: { $0.publicURL = "https://jiujin.example.gov.cn" }) { app, c in
+            let agent = try await c.login("dl-100201")
+            let filed = try await c.send(.POST, "/api/v1/cases", token: agent, json: TestClient.intake("MZJ0508"))
+            let id = try #require(filed.string("id"))
+            let web = WebClient(app: app)
+            _ = try await web.signIn("dl-100201")
+            var headers = HTTPHeaders()
+            headers.add(name: .cookie, value: web.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+            headers.add(name: .host, value: "evil.example")
+            let certs: [String] = filed.list("events").compactMap { ($0["details"] as? [String: Any])?["certificate"] as? String }
+            let cert = try #require(certs.first)
+            for path in ["/cases/\(id)/receipt", "/certificates/\(cert)"] {
+                let res = try await app.testing().sendRequest(.GET, path, headers: headers)
+                let html = String(buffer: res.body)
+                #expect(res.status == .ok && !html.contains("evil.example") && html.contains("jiujin.example.gov.cn"), "\(path)")
+            }
+        }
+    }
 }
