@@ -113,7 +113,9 @@ public func configure(_ app: Application, options: ServerOptions, serving: Bool 
         // A signed checkpoint of every chain head once a day (checked every ten minutes), outside the database.
         app.lifecycle.use(RepeatingJob("audit checkpoint", every: .seconds(600), round: { app in
             let anchors = AuditCheckpoints(directory: app.jiujin.options.auditDirectory, keys: app.jiujin.audit)
-            if try anchors.isDue(now: app.jiujin.now()) { try await anchors.write(app.db, now: app.jiujin.now(), logger: app.logger) }
+            if try anchors.isDue(now: app.jiujin.now()) {
+                try await anchors.write(app.db, now: app.jiujin.now(), logger: app.logger, onlyIfDue: true)
+            }
         }))
     }
 }

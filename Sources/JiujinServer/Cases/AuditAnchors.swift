@@ -71,9 +71,17 @@ struct AuditCheckpoints {
     /// Writes a checkpoint of every case's chain head now. The file is written to a temporary name, synced and
     /// renamed, so a crash leaves either the whole file or none.
     @discardableResult
-    func write(_ db: Database, now: Date, logger: Logger) async throws -> AuditCheckpoint {
+    /// `onlyIfDue`: leave it at the newest checkpoint when that one is from today (the daily job of every process).
+    func write(_ db: Database, now: Date, logger: Logger, onlyIfDue: Bool = false) async throws -> AuditCheckpoint {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        // Processes sharing the directory write one at a time, or two files would name the same predecessor.
+        let fd = open(directory + "/.lock", O_RDWR | O_CREAT, 0o600)
+        guard fd >= 0 else { throw Problem(description: "cannot open \(directory)/.lock") }
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX) == 0 else { throw Problem(description: "cannot lock \(directory)/.lock") }
+        defer { flock(fd, LOCK_UN) }
         let (state, last, _) = try replay()
+        if onlyIfDue, let last, !(try isDue(now: now)) { return last }
         var heads: [ChainHead] = []
         for row in try await sqlDatabase(db).raw("SELECT id, event_count, last_hash FROM cases").all() {
             heads.append(ChainHead(caseId: try row.decode(column: "id", as: UUID.self).uuidString.lowercased(),

@@ -19,7 +19,9 @@ enum StoredDataUpgrades {
             try await ctx.write(db) { tx in
                 let sql = try sqlDatabase(tx)
                 try await pass(sql)
-                try await sql.insert(into: "data_upgrades").columns("name", "done_at").values(SQLBind(name), SQLBind(ctx.now())).run()
+                // Another process starting at the same moment may have run it too: the passes are idempotent.
+                try await sql.insert(into: "data_upgrades").columns("name", "done_at").values(SQLBind(name), SQLBind(ctx.now()))
+                    .ignoringConflicts().run()
             }
         }
     }
