@@ -86,7 +86,7 @@ struct CaseReader {
         let c = try await service.visibleCase(id, staff: staff)
         if let purpose = revealPurpose {
             let log = DataAccessLogModel(staffId: staff.id, caseId: id, purpose: String(purpose.prefix(100)), at: ctx.now())
-            await ctx.records.append { tx in try await log.create(on: tx) }
+            await ctx.records.append { tx in try await log.insert(on: tx) }
         }
         return try await view(of: c, for: staff, revealed: revealPurpose != nil, parts: parts)
     }

@@ -14,9 +14,18 @@ final class DataAccessLogModel: Model, @unchecked Sendable {
     init() {}
 
     init(staffId: String, caseId: UUID, purpose: String, at: Date) {
+        id = UUID()
         self.staffId = staffId
         self.caseId = caseId
         self.purpose = purpose
         self.at = at
+    }
+
+    /// A plain insert that can be repeated (the record buffer retries what the database refused).
+    func insert(on db: Database) async throws {
+        try await sqlDatabase(db).raw("""
+            INSERT INTO data_access_logs (id, staff_id, case_id, purpose, at)
+            VALUES (\(bind: id ?? UUID()), \(bind: staffId), \(bind: caseId), \(bind: purpose), \(bind: at))
+            """).run()
     }
 }

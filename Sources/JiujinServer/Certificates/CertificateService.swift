@@ -85,7 +85,7 @@ struct CertificateService {
     }
 
     func log(_ record: LicenceLookupModel) async {
-        await ctx.records.append { tx in try await record.create(on: tx) }
+        await ctx.records.append { tx in try await record.insert(on: tx) }
     }
 
     private func allLibraryTypes(holderKey: String) async throws -> Set<String> {

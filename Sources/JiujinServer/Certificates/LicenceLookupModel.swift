@@ -27,4 +27,14 @@ final class LicenceLookupModel: Model, @unchecked Sendable {
         self.revealed = revealed
         self.at = at
     }
+
+    /// A plain insert that can be repeated: the record buffer retries a batch the database refused (disk full),
+    /// and Fluent's `create` may run only once per model.
+    func insert(on db: Database) async throws {
+        try await sqlDatabase(db).raw("""
+            INSERT INTO licence_lookups (id, actor_id, holder_key, item_code, purpose, revealed, case_id, at)
+            VALUES (\(bind: id ?? UUID()), \(bind: actorId), \(bind: holderKey), \(bind: itemCode), \(bind: purpose), \(bind: revealed),
+                    \(bind: caseId), \(bind: at))
+            """).run()
+    }
 }
