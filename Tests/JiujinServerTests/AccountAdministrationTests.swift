@@ -220,7 +220,7 @@ import VaporTesting
 
     @Test func theDataDirectoryAndDatabaseAreOnlyJiujinsAndARealCountyNeedsItsAddress() async throws {
         let dir = try scratch() + "/data"
-        try await withJiujin(tune: { $0.storage = .sqliteFile(directory: dir) }) { _, c in
+        try await withJiujin(tune: { $0.storage = .sqliteFile(directory: dir); $0.sealKey = nil }) { _, c in
             #expect(try await c.send(.GET, "/api/v1/items").status == .ok)
             for (path, mode) in [(dir, 0o700), (dir + "/jiujin.sqlite", 0o600), (dir + "/seal-master.key", 0o600)] {
                 let attributes = try FileManager.default.attributesOfItem(atPath: path)

@@ -89,7 +89,7 @@ import VaporTesting
             await #expect(throws: (any Error).self) { try await sql.delete(from: "case_events").run() }
             #expect(try await AuditVerifier.verify(app).firstProblem == nil)
             // …so an intruder first removes the guard; the hash chain still tells.
-            try await M007_AppendOnlyRecords().revert(on: app.db)
+            try await M007_AppendOnlyRecords.unprotect(["case_events"], on: sql)
             try await sql.update("case_events").set("comment", to: SQLBind("改过的记录"))
                 .where("case_id", .equal, SQLBind(id)).where("sequence", .equal, SQLBind(2)).run()
             let report = try await AuditVerifier.verify(app)

@@ -150,14 +150,17 @@ import VaporTesting
                                      headers: [("X-Forwarded-For", "198.51.100.7, 203.0.113.1")]).status == .tooManyRequests)
             #expect(try await signIn(c, "nobody", "x", from: "203.0.113.2", header: "X-Forwarded-For").status == .unauthorized)
             // Certificate checks and the public rating page: 12 and 6 at this scale.
+            // (On a slow machine the buckets refill a little meanwhile: a few more requests may pass before the 429.)
             var statuses: [HTTPStatus] = []
-            for _ in 0..<13 {
+            while statuses.count < 30, statuses.last != .tooManyRequests {
                 statuses.append(try await c.send(.GET, "/api/v1/certificates/JJNOSUCHCERT", headers: from("203.0.113.3", header: "X-Forwarded-For")).status)
             }
             #expect(statuses.prefix(12).allSatisfy { $0 == .ok } && statuses.last == .tooManyRequests, "\(statuses)")
             var pages: [HTTPStatus] = []
-            for _ in 0..<7 { pages.append(try await c.send(.GET, "/r", headers: from("203.0.113.4", header: "X-Forwarded-For")).status) }
-            #expect(pages.last == .tooManyRequests, "\(pages)")
+            while pages.count < 20, pages.last != .tooManyRequests {
+                pages.append(try await c.send(.GET, "/r", headers: from("203.0.113.4", header: "X-Forwarded-For")).status)
+            }
+            #expect(pages.prefix(6).allSatisfy { $0 == .ok } && pages.last == .tooManyRequests, "\(pages)")
             // The web sign-in page says it in Chinese, with Retry-After.
             let web = WebClient(app: app)
             try await web.get("/login")
