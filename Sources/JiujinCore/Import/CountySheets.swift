@@ -62,17 +62,19 @@ public struct CountySheets: Sendable {
                 problems.append(ImportProblem(sheet: t.name, message: "未知的工作表「\(t.name)」：工作表名应为 区划、机构、人员 等（见导入模板）"))
             }
         }
-        for (sheet, columns) in requiredColumns {
+        // A sheet without its columns cannot be read row by row: report its header and read nothing more.
+        var headers: [ImportProblem] = []
+        for (sheet, columns) in requiredColumns.sorted(by: { $0.key < $1.key }) {
             guard let t = byName[sheet] else { continue }
             for c in columns where !t.header.contains(c) {
-                problems.append(ImportProblem(sheet: sheet, row: 1, column: c, message: "缺少「\(c)」列（表头须在第1行）"))
+                headers.append(ImportProblem(sheet: sheet, row: 1, column: c, message: "缺少「\(c)」列（表头须在第1行）"))
             }
             var seen = Set<String>()
             for h in t.header where !h.isEmpty {
-                if !seen.insert(h).inserted { problems.append(ImportProblem(sheet: sheet, row: 1, column: h, message: "表头「\(h)」重复")) }
+                if !seen.insert(h).inserted { headers.append(ImportProblem(sheet: sheet, row: 1, column: h, message: "表头「\(h)」重复")) }
             }
         }
-        guard problems.isEmpty else { return (out, problems) }
+        guard headers.isEmpty else { return (out, problems + headers) }
 
         // 区划
         var regionCodes = Set(known.tree.byCode.keys)
@@ -166,7 +168,9 @@ public struct CountySheets: Sendable {
                 func problem(_ column: String?, _ message: String) {
                     problems.append(ImportProblem(sheet: staffSheet, row: row.number, column: column, message: message))
                 }
-                let username = CellText.code(t.value(row, "用户名"))
+                // A space inside a username is ambiguous (two names? a typo?): reported, not removed.
+                let typed = t.value(row, "用户名")
+                let username = typed.contains(" ") ? typed : CellText.code(typed)
                 guard Self.isUsername(username) else {
                     problem("用户名", "用户名「\(TextLimit.echo(username))」无效：用1–64位字母、数字和 - _ ."); continue
                 }
