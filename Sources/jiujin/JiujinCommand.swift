@@ -13,8 +13,8 @@ struct Jiujin: AsyncParsableCommand {
         abstract: "就近办 jiujin: a county's grassroots government services on one catalog, one case file and one seal registry.",
         discussion: "Settings come from the environment, read once at start:\n\n"
             + ServerOptions.variables.map { "  \($0.name)\n      \($0.meaning)" }.joined(separator: "\n"),
-        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, VerifyAudit.self, CheckpointCommand.self, BackupCommand.self,
-                      RestoreCommand.self],
+        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, ImportCommand.self, VerifyAudit.self, CheckpointCommand.self,
+                      BackupCommand.self, RestoreCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -130,6 +130,37 @@ struct CreateAdmin: AsyncParsableCommand {
             有效期至 / valid until: \(outcome.expiresAt)
             请在 /activate 页面用此激活码设置密码；激活码只显示这一次。
             """)
+    }
+}
+
+/// Loads the county's own places and people from a workbook (导入).
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import the county's regions, organisations and staff from an .xlsx workbook or CSV files (导入).",
+        discussion: "Sheets 区划, 机构, 人员 (a folder of CSV files named after the sheets works too). Everything is checked "
+            + "first: any problem is listed by sheet, row and column, and nothing is imported (exit 2). Re-importing is keyed "
+            + "by codes and changes only what changed. New accounts get one-time activation codes.")
+
+    @ArgumentParser.Argument(help: "The .xlsx workbook, a .csv file, or a folder of .csv files.")
+    var file: String
+
+    @ArgumentParser.Flag(name: .long, help: "Check and report what would change, store nothing.")
+    var dryRun = false
+
+    func run() async throws {
+        let options = ServerOptions.fromEnvironment(loadDemo: false)
+        var report: CountyImport.Report?
+        try await JiujinApp.run(options, command: "import") { app in
+            try await JiujinServer.migrate(app, options: options)
+            report = try await CountyImport.run(app, path: file, dryRun: dryRun)
+        }
+        guard let report else { return }
+        if report.failed {
+            FileHandle.standardError.write(Data((report.lines.joined(separator: "\n") + "\n").utf8))
+            throw ExitCode(2)
+        }
+        print(report.lines.joined(separator: "\n"))
     }
 }
 

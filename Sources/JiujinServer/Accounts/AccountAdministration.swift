@@ -25,7 +25,7 @@ final class AdminChangeModel: Model, @unchecked Sendable {
     static let schema = "admin_changes"
 
     enum Subject: String, Sendable {
-        case account, seal, key, certificate
+        case account, seal, key, certificate, region, organization
     }
 
     @ID(custom: "id", generatedBy: .user) var id: UUID?
