@@ -126,6 +126,22 @@ import VaporTesting
             // Noted as done, and the guard is back.
             #expect(try await sql.raw("SELECT name FROM data_upgrades").all().count == 2)
             await #expect(throws: (any Error).self) { try await sql.raw("UPDATE case_events SET comment = 'x'").run() }
+
+            // Someone who strips the seal of an edited event and asks for the pass again gets nothing sealed.
+            try await M007_AppendOnlyRecords.unprotect(["case_events"], on: sql)
+            try await sql.raw("UPDATE case_events SET comment = '改过', mac = NULL WHERE sequence = 1").run()
+            try await M007_AppendOnlyRecords.protect(["case_events"], on: sql)
+            try await sql.raw("DELETE FROM data_upgrades WHERE name = 'audit-seals-v1'").run()
+            try await StoredDataUpgrades.run(app.db, ctx: app.jiujin)
+            #expect(try await AuditVerifier.verify(app).firstProblem?.contains(number) == true)
+            // Nor when every seal was stripped, once a checkpoint has vouched for the county.
+            _ = try await AuditCheckpoint.write(app)
+            try await M007_AppendOnlyRecords.unprotect(["case_events"], on: sql)
+            try await sql.raw("UPDATE case_events SET mac = NULL").run()
+            try await M007_AppendOnlyRecords.protect(["case_events"], on: sql)
+            try await sql.raw("DELETE FROM data_upgrades WHERE name = 'audit-seals-v1'").run()
+            try await StoredDataUpgrades.run(app.db, ctx: app.jiujin)
+            #expect(try await AuditVerifier.verify(app).firstProblem?.contains("审计密钥") == true)
         }
     }
 }

@@ -13,7 +13,8 @@ enum StoredDataUpgrades {
         let done = Set(try await sql.raw("SELECT name FROM data_upgrades").all().map { try $0.decode(column: "name", as: String.self) })
         let passes: [(String, @Sendable (SQLDatabase) async throws -> Void)] = [
             ("personal-data-v1", { try await sealPersonalData(on: $0, cipher: ctx.cipher) }),
-            ("audit-seals-v1", { try await sealEvents(on: $0, key: ctx.audit, cipher: ctx.cipher) }),
+            ("audit-seals-v1", { try await sealEvents(on: $0, key: ctx.audit, cipher: ctx.cipher,
+                                                      checkpoints: AuditCheckpoints(directory: ctx.options.auditDirectory, keys: ctx.audit)) }),
         ]
         for (name, pass) in passes where !done.contains(name) {
             try await ctx.write(db) { tx in
@@ -26,8 +27,12 @@ enum StoredDataUpgrades {
         }
     }
 
-    /// Seals events that have no seal yet; the append-only triggers step aside for this one pass.
-    static func sealEvents(on sql: SQLDatabase, key: AuditKeys, cipher: FieldCipher) async throws {
+    /// Seals the events of a database from before the seals; the append-only triggers step aside for this one pass.
+    /// Only a database that was never sealed: if any event carries a seal, or a checkpoint was ever written, an
+    /// event without one is not old but stripped (someone wants an edit sealed), and stays for `verify-audit` to name.
+    static func sealEvents(on sql: SQLDatabase, key: AuditKeys, cipher: FieldCipher, checkpoints: AuditCheckpoints) async throws {
+        let sealed = try await sql.raw("SELECT COUNT(*) AS n FROM case_events WHERE mac IS NOT NULL").first()?.decode(column: "n", as: Int.self) ?? 0
+        guard sealed == 0, checkpoints.files().isEmpty else { return }
         let ids = try await sql.raw("SELECT DISTINCT case_id FROM case_events WHERE mac IS NULL").all()
             .map { try $0.decode(column: "case_id", as: UUID.self) }
         guard !ids.isEmpty else { return }
