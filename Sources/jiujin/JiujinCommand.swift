@@ -13,7 +13,7 @@ struct Jiujin: AsyncParsableCommand {
         abstract: "就近办 jiujin: a county's grassroots government services on one catalog, one case file and one seal registry.",
         discussion: "Settings come from the environment, read once at start:\n\n"
             + ServerOptions.variables.map { "  \($0.name)\n      \($0.meaning)" }.joined(separator: "\n"),
-        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, ImportCommand.self, VerifyAudit.self, CheckpointCommand.self,
+        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, ImportCommand.self, ExportCommand.self, VerifyAudit.self, CheckpointCommand.self,
                       BackupCommand.self, RestoreCommand.self],
         defaultSubcommand: Serve.self)
 }
@@ -161,6 +161,34 @@ struct ImportCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         print(report.lines.joined(separator: "\n"))
+    }
+}
+
+/// Writes the county's places and people as a workbook, or the empty template (导出、导入模板).
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the county's regions, organisations and staff as an .xlsx workbook, or with --template the import template.",
+        discussion: "The export is what `jiujin import` reads: importing it changes nothing. The template has one example row per sheet "
+            + "and drop-down lists for every enumerated column.")
+
+    @ArgumentParser.Argument(help: "The .xlsx file to write (must not exist).")
+    var file: String
+
+    @ArgumentParser.Flag(name: .long, help: "Write the empty template with example rows instead.")
+    var template = false
+
+    func run() async throws {
+        let options = ServerOptions.fromEnvironment(loadDemo: false)
+        do {
+            try await JiujinApp.run(options, command: "export") { app in
+                try await JiujinServer.migrate(app, options: options)
+                print(try await CountyExport.run(app, path: file, template: template))
+            }
+        } catch let e as ConfigurationError {
+            FileHandle.standardError.write(Data("导出失败 / export refused: \(e.description)\n".utf8))
+            throw ExitCode(2)
+        }
     }
 }
 

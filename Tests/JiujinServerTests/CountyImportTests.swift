@@ -4,6 +4,7 @@ import JiujinCore
 @testable import JiujinServer
 import Testing
 import VaporTesting
+import ZIPFoundation
 
 /// A county loads its own places and people: all or nothing, keyed by codes, idempotent, with activation codes.
 @Suite struct CountyImportTests {
@@ -104,6 +105,50 @@ import VaporTesting
             let missing = try await CountyImport.run(app, path: dir + "/none.xlsx", dryRun: false)
             #expect(missing.failed)
             try? FileManager.default.removeItem(atPath: dir)
+        }
+    }
+
+    @Test func anExportReimportsWithoutChangeAndTheTemplateOffersItsLists() async throws {
+        try await withJiujin(demo: false) { app, _ in
+            _ = try await run(app, Self.workbook())
+            let exported = try await CountyWorkbook.export(db: app.db, ctx: app.jiujin)
+            let (tables, problems) = try WorkbookReader.readXLSX(exported)
+            #expect(problems.isEmpty && tables.map(\.name) == ["区划", "机构", "人员"])
+            #expect(tables[0].rows.first?.cells == ["371329000000", "临沭县", "县", "34.92", "118.65"])
+            let again = try await run(app, tables)
+            #expect(again.problems.isEmpty && again.summary.map(\.unchanged) == [3, 3, 2], "\(again.problems) \(again.summary)")
+            #expect(again.summary.allSatisfy { $0.added + $0.changed + $0.retired == 0 } && again.codes.isEmpty)
+            // The template: columns, an example row, and drop-down lists for the enumerated columns.
+            let template = try CountyWorkbook.template()
+            let read = try WorkbookReader.readXLSX(template)
+            #expect(read.tables.map(\.header) == [CountySheets.regionColumns, CountySheets.organizationColumns, CountySheets.staffColumns])
+            #expect(read.tables.allSatisfy { !$0.rows.isEmpty })
+            #expect(CountySheets.read(read.tables, known: .empty).1.isEmpty)
+            let archive = try Archive(data: template, accessMode: .read)
+            var sheet = Data()
+            _ = try archive.extract(try #require(archive["xl/worksheets/sheet3.xml"])) { sheet.append($0) }
+            let xml = String(decoding: sheet, as: UTF8.self)
+            #expect(xml.contains("<dataValidation type=\"list\"") && xml.contains(ActorRole.approver.label))
+        }
+    }
+
+    @Test func onlyAdministratorsDownloadTheWorkbook() async throws {
+        try await withJiujin { app, _ in
+            let admin = WebClient(app: app)
+            _ = try await admin.signIn("admin")
+            let res = try await app.testing().sendRequest(.GET, "/admin/workbook/county.xlsx", headers: [
+                "Cookie": admin.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "),
+            ])
+            #expect(res.status == .ok && res.headers.first(name: .contentDisposition)?.contains("attachment") == true)
+            let (tables, _) = try WorkbookReader.readXLSX(Data(buffer: res.body))
+            #expect(tables.first { $0.name == "人员" }?.rows.contains { $0.cells.first == "ck-100" } == true)
+            for user in ["jiandu", "ck-100"] {
+                let web = WebClient(app: app)
+                _ = try await web.signIn(user)
+                #expect(try await web.get("/admin/workbook/county.xlsx").status == .forbidden)
+                #expect(try await web.get("/admin/workbook/template.xlsx").status == .forbidden)
+            }
+            #expect(try await WebClient(app: app).get("/admin/workbook/template.xlsx").location?.hasPrefix("/login") == true)
         }
     }
 }

@@ -206,4 +206,59 @@ public struct CountySheets: Sendable {
     static func isUsername(_ s: String) -> Bool {
         !s.isEmpty && s.count <= 64 && s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
     }
+
+    // MARK: writing the sheets
+
+    /// The drop-down lists of the enumerated columns, by sheet and column.
+    public static let choices: [String: [String: [String]]] = [
+        regionSheet: ["类型": ["县", "镇", "街道", "村", "社区"]],
+        organizationSheet: ["类型": [Organization.Kind.department, .countyCentre, .town, .village].map(\.label)],
+        staffSheet: ["角色": ActorRole.staffRoles.map(\.label), "状态": [Status.active.rawValue, Status.retired.rawValue]],
+    ]
+
+    static func kindText(_ kind: Region.Kind) -> String {
+        switch kind {
+        case .county: return "县"
+        case .town: return "镇"
+        case .street: return "街道"
+        case .village: return "村"
+        case .community: return "社区"
+        }
+    }
+
+    static func number(_ d: Double?) -> String {
+        guard let d else { return "" }
+        return String(format: "%.6f", d).replacingOccurrences(of: #"\.?0+$"#, with: "", options: .regularExpression)
+    }
+
+    /// What is stored, as the same sheets: importing it changes nothing.
+    public static func export(_ d: Directory, staff: [(member: StaffMember, active: Bool)]) -> [SheetTable] {
+        func rows(_ cells: [[String]]) -> [SheetTable.Row] { cells.enumerated().map { .init(number: $0.offset + 2, cells: $0.element) } }
+        let regions = d.tree.byCode.values.sorted { $0.code < $1.code }.map { r in
+            [r.code.rawValue, r.name, kindText(r.kind), number(r.location?.lat), number(r.location?.lon)]
+        }
+        let orgs = d.organizations.values.sorted { $0.id < $1.id }.map { o in [o.id, o.name, o.kind.label, o.region.rawValue] }
+        let people = staff.sorted { $0.member.username < $1.member.username }.map { s in
+            [s.member.username, s.member.name, s.member.role.label, s.member.orgId, s.member.phone ?? "",
+             s.active ? Status.active.rawValue : Status.retired.rawValue]
+        }
+        return [SheetTable(name: regionSheet, header: regionColumns, rows: rows(regions)),
+                SheetTable(name: organizationSheet, header: organizationColumns, rows: rows(orgs)),
+                SheetTable(name: staffSheet, header: staffColumns, rows: rows(people))]
+    }
+
+    /// The template: every sheet with its columns and one example row (演示数据 of a county that does not exist).
+    public static func template() -> [SheetTable] {
+        [SheetTable(name: regionSheet, header: regionColumns, rows: [
+            .init(number: 2, cells: ["990101000000", "青禾县", "县", "35.1", "118.3"]),
+            .init(number: 3, cells: ["990101100000", "青石镇", "镇", "", ""]),
+            .init(number: 4, cells: ["990101100201", "王官庄村", "村", "", ""]),
+        ]),
+         SheetTable(name: organizationSheet, header: organizationColumns, rows: [
+            .init(number: 2, cells: ["town-100", "青石镇便民服务中心", Organization.Kind.town.label, "990101100000"]),
+         ]),
+         SheetTable(name: staffSheet, header: staffColumns, rows: [
+            .init(number: 2, cells: ["ck-100", "王芳", ActorRole.windowClerk.label, "town-100", "13812345678", Status.active.rawValue]),
+         ])]
+    }
 }

@@ -23,6 +23,7 @@ func routes(_ app: Application) throws {
     try web.register(collection: DelegationPages())
     try web.register(collection: SealPages())
     try web.register(collection: StaffAdminRoutes())
+    try web.register(collection: WorkbookRoutes())
     try web.register(collection: CertificatePages())
     try web.register(collection: RatingPages())
     try web.register(collection: RatingDeviceRoutes())

@@ -5,7 +5,8 @@ import ZIPFoundation
 /// Writes tables as an .xlsx workbook (ZIPFoundation): one worksheet per table, every cell text (inline strings,
 /// so codes keep their leading zeros), the header row bold and frozen. What `WorkbookReader` reads back unchanged.
 enum WorkbookWriter {
-    static func xlsx(_ tables: [SheetTable]) throws -> Data {
+    /// `choices`: for a sheet, the values each column offers as a drop-down list (Excel data validation).
+    static func xlsx(_ tables: [SheetTable], choices: [String: [String: [String]]] = [:]) throws -> Data {
         let archive = try Archive(data: Data(), accessMode: .create)
         func add(_ path: String, _ text: String) throws {
             let bytes = Data(text.utf8)
@@ -50,7 +51,8 @@ enum WorkbookWriter {
             <fonts count="2"><font><sz val="11"/><name val="等线"/></font><font><b/><sz val="11"/><name val="等线"/></font></fonts>\
             <fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>\
             <borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs>\
-            <cellXfs count="3"><xf/><xf fontId="1" applyFont="1"/><xf numFmtId="49" applyNumberFormat="1"/></cellXfs>\
+            <cellXfs count="3"><xf xfId="0"/><xf fontId="1" xfId="0" applyFont="1"/><xf numFmtId="49" xfId="0" applyNumberFormat="1"/></cellXfs>\
+            <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>\
             </styleSheet>
             """)
         for (i, table) in tables.enumerated() {
@@ -62,7 +64,15 @@ enum WorkbookWriter {
                 """
             xml += row(1, table.header, style: 1)
             for (n, r) in table.rows.enumerated() { xml += row(n + 2, r.cells, style: 2) }
-            xml += "</sheetData></worksheet>"
+            xml += "</sheetData>"
+            let lists = (choices[table.name] ?? [:]).compactMap { column, values -> String? in
+                guard let i = table.header.firstIndex(of: column), !values.isEmpty else { return nil }
+                let letter = Self.column(i)
+                return "<dataValidation type=\"list\" allowBlank=\"1\" showErrorMessage=\"1\" errorTitle=\"\(escape(column))\" "
+                    + "error=\"请从下拉列表中选择\" sqref=\"\(letter)2:\(letter)20000\"><formula1>\"\(escape(values.joined(separator: ",")))\"</formula1></dataValidation>"
+            }.sorted()
+            if !lists.isEmpty { xml += "<dataValidations count=\"\(lists.count)\">" + lists.joined() + "</dataValidations>" }
+            xml += "</worksheet>"
             try add("xl/worksheets/\(sheets[i])", xml)
         }
         guard let data = archive.data else { throw WorkbookReader.Refusal("工作簿生成失败") }
