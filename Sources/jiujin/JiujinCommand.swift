@@ -111,22 +111,34 @@ struct CreateAdmin: AsyncParsableCommand {
     @ArgumentParser.Option(name: .long, help: "The county's 12-digit division code, with --county.")
     var division: String?
 
+    @ArgumentParser.Flag(name: .customLong("password-stdin"),
+                         help: "Read the password from standard input (one line) instead of printing an activation code.")
+    var passwordFromStdin = false
+
     func run() async throws {
         let options = ServerOptions.fromEnvironment(loadDemo: false)
         var outcome: FirstAdministrator.Outcome?
+        // Never a default: from standard input when asked, else JIUJIN_ADMIN_PASSWORD, else an activation code.
+        let password = passwordFromStdin ? readLine(strippingNewline: true) ?? "" : options.adminPassword
         do {
             try await JiujinApp.run(options, command: "create-admin") { app in
                 try await JiujinServer.migrate(app, options: options)
-                outcome = try await FirstAdministrator.run(app, username: username, name: name, orgId: org, county: county, division: division)
+                outcome = try await FirstAdministrator.run(app, username: username, name: name, orgId: org, county: county, division: division,
+                                                           password: password)
             }
         } catch let e as ConfigurationError {
             FileHandle.standardError.write(Data("创建管理员失败 / create-admin refused: \(e.description)\n".utf8))
             throw ExitCode(2)
         }
         guard let outcome else { return }
+        guard let code = outcome.code else {
+            print("\(outcome.created ? "已创建管理员 / administrator created" : "已更新管理员密码 / password set for"): "
+                  + "\(outcome.username)（\(outcome.orgName)），可直接登录 / sign in with the password given")
+            return
+        }
         print("""
             \(outcome.created ? "已创建管理员 / administrator created" : "已重置管理员 / new activation code for"): \(outcome.username)（\(outcome.orgName)）
-            激活码 / activation code: \(outcome.code)
+            激活码 / activation code: \(code)
             有效期至 / valid until: \(outcome.expiresAt)
             请在 /activate 页面用此激活码设置密码；激活码只显示这一次。
             """)

@@ -16,7 +16,8 @@ import VaporTesting
     @Test func withoutTheDemoTheFirstAdministratorComesFromAnActivationCode() async throws {
         try await withJiujin(demo: false) { app, c in
             let made = try await FirstAdministrator.run(app, username: "root", name: "张管理", orgId: nil, county: "临沭县", division: "371329000000")
-            #expect(made.created && made.orgName == "临沭县行政审批服务局" && ActivationCode.normalize(made.code) != nil)
+            let madeCode = try #require(made.code)
+            #expect(made.created && made.orgName == "临沭县行政审批服务局" && ActivationCode.normalize(madeCode) != nil)
             // The new account has no password anybody knows, and the demo password never signs in without the demo —
             // even on an account whose stored hash is still the demo one.
             #expect(try await c.send(.POST, "/api/v1/auth/token", json: ["username": "root", "password": DemoCounty.demoPassword]).status == .unauthorized)
@@ -27,10 +28,10 @@ import VaporTesting
             #expect(demo.status == .unauthorized && demo.errorCode == "invalid_credentials")
             // A wrong code, a weak password, then the right code (typed in lower case with spaces) once.
             #expect(try await activate(c, "root", "AAAA-BBBB-CCCC", "Linshu2026admin").errorCode == "invalid_activation")
-            #expect(try await activate(c, "root", made.code, "short").errorCode == "weak_password")
-            let typed = made.code.lowercased().replacingOccurrences(of: "-", with: " ")
+            #expect(try await activate(c, "root", madeCode, "short").errorCode == "weak_password")
+            let typed = madeCode.lowercased().replacingOccurrences(of: "-", with: " ")
             #expect(try await activate(c, "root", typed, "Linshu2026admin").status == .noContent)
-            #expect(try await activate(c, "root", made.code, "Linshu2026other").errorCode == "invalid_activation")
+            #expect(try await activate(c, "root", madeCode, "Linshu2026other").errorCode == "invalid_activation")
             let token = try await c.login("root", password: "Linshu2026admin")
             #expect(try await c.send(.GET, "/api/v1/staff", token: token).list("items").count == 1)
             // create-admin again (a lost password): a new code, the old password and every token stop working.
@@ -47,6 +48,23 @@ import VaporTesting
             }
             let actions = try await AdminChangeModel.query(on: app.db).sort(\.$at).all().map(\.action)
             #expect(actions.starts(with: ["created", "activation_issued", "activated"]) && actions.last == "reset")
+        }
+    }
+
+    @Test func createAdminCanSetAGivenPasswordButNeverAWeakOne() async throws {
+        try await withJiujin(demo: false) { app, c in
+            await #expect(throws: ConfigurationError.self) {
+                _ = try await FirstAdministrator.run(app, username: "root", name: "张管理", orgId: nil, county: "临沭县", division: "371329000000",
+                                                     password: DemoCounty.demoPassword)
+            }
+            #expect(try await StaffModel.query(on: app.db).count() == 0)
+            let made = try await FirstAdministrator.run(app, username: "root", name: "张管理", orgId: nil, county: "临沭县", division: "371329000000",
+                                                        password: "Linshu2026admin")
+            #expect(made.code == nil && made.created)
+            _ = try await c.login("root", password: "Linshu2026admin")
+            // No activation code is left open for the account.
+            let id = try #require(try await StaffModel.query(on: app.db).first()?.id)
+            #expect(try await ActivationCodeModel.query(on: app.db).filter(\.$staffId == id).filter(\.$usedAt == nil).count() == 0)
         }
     }
 

@@ -9,7 +9,8 @@ import Vapor
 public enum FirstAdministrator {
     public struct Outcome: Sendable {
         public var username: String
-        public var code: String
+        /// The activation code; nil when a password was given.
+        public var code: String?
         public var expiresAt: Date
         public var created: Bool
         public var orgName: String
@@ -18,8 +19,39 @@ public enum FirstAdministrator {
     /// `orgId`: the organisation the account belongs to; required once the database has organisations. In an empty
     /// database, `county` (name) and `division` (12-digit code of the county) create the county and its approval
     /// bureau (行政审批服务局) for the account.
+    /// `password`: set it at once (read from standard input or JIUJIN_ADMIN_PASSWORD, never a default) instead of
+    /// printing an activation code; it must pass the new-password rule.
     public static func run(_ app: Application, username rawName: String, name rawFullName: String?, orgId: String?,
-                           county: String?, division: String?) async throws -> Outcome {
+                           county: String?, division: String?, password: String? = nil) async throws -> Outcome {
+        if let password, let problem = PasswordRule.problem(password, demoPassword: DemoCounty.demoPassword) {
+            throw ConfigurationError("the password is refused: \(problem)")
+        }
+        var outcome = try await issue(app, username: rawName, name: rawFullName, orgId: orgId, county: county, division: division)
+        if let password {
+            try await setPassword(app, username: outcome.username, password: password)
+            outcome.code = nil
+        }
+        return outcome
+    }
+
+    /// Sets the password and uses up the activation code just issued, so nothing is left to activate.
+    private static func setPassword(_ app: Application, username: String, password: String) async throws {
+        let ctx = app.jiujin
+        let hash = try await ctx.passwords.hash(password)
+        let now = ctx.now()
+        try await ctx.write(app.db) { tx in
+            guard let row = try await StaffModel.query(on: tx).filter(\.$username == username).first(), let id = row.id else { return }
+            row.passwordHash = hash
+            row.mustChangePassword = false
+            try await row.save(on: tx)
+            try await ActivationCodeModel.query(on: tx).filter(\.$staffId == id).filter(\.$usedAt == nil).set(\.$usedAt, to: now).update()
+            try await AdminChangeModel(.account, id, action: "password_set", actorId: "cli", actorRole: ActorRole.system.rawValue,
+                                       reason: "jiujin create-admin", at: now).create(on: tx)
+        }
+    }
+
+    private static func issue(_ app: Application, username rawName: String, name rawFullName: String?, orgId: String?,
+                              county: String?, division: String?) async throws -> Outcome {
         let ctx = app.jiujin
         let db = app.db
         let username = rawName.trimmed

@@ -57,6 +57,8 @@ public struct ServerOptions: Sendable {
     public var rateLimitScale: Double
     /// JIUJIN_METRICS_TOKEN: when set, /metrics answers only `Authorization: Bearer <token>`.
     public var metricsToken: String?
+    /// JIUJIN_ADMIN_PASSWORD: the password `jiujin create-admin` sets instead of printing an activation code.
+    public var adminPassword: String?
     /// Bcrypt cost of every password hash, the stand-in for unknown names included (tests lower it).
     public var passwordCost: Int
 
@@ -105,6 +107,7 @@ public struct ServerOptions: Sendable {
         ("JIUJIN_DB_POOL", "PostgreSQL connections per event loop, one loop per core (default 4)"),
         ("JIUJIN_CLIENT_IP_HEADER", "behind a reverse proxy: the header it writes the client address to (X-Real-IP, X-Forwarded-For)"),
         ("JIUJIN_METRICS_TOKEN", "when set, /metrics answers only Authorization: Bearer <this token>"),
+        ("JIUJIN_ADMIN_PASSWORD", "jiujin create-admin only: the administrator's password, instead of an activation code"),
         ("JIUJIN_AUDIT_DIR", "where the daily signed audit checkpoints are written (default <JIUJIN_DATA_DIR>/audit-checkpoints)"),
         ("JIUJIN_RATE_LIMIT_SCALE", "multiplies the rate limits of sign-in and the public pages (default 1; 0 = off)"),
     ]
@@ -128,6 +131,7 @@ public struct ServerOptions: Sendable {
                              rateLimitScale: value("JIUJIN_RATE_LIMIT_SCALE").flatMap(Double.init).flatMap { $0.isFinite && $0 >= 0 && $0 <= 1000 ? $0 : nil } ?? 1,
                              metricsToken: value("JIUJIN_METRICS_TOKEN"))
         if let audit = value("JIUJIN_AUDIT_DIR") { options.auditDirectory = audit }
+        options.adminPassword = value("JIUJIN_ADMIN_PASSWORD")
         return options
     }
 }
