@@ -117,20 +117,12 @@ struct CreateAdmin: AsyncParsableCommand {
 
     func run() async throws {
         let options = ServerOptions.fromEnvironment(loadDemo: false)
-        var outcome: FirstAdministrator.Outcome?
         // Never a default: from standard input when asked, else JIUJIN_ADMIN_PASSWORD, else an activation code.
         let password = passwordFromStdin ? readLine(strippingNewline: true) ?? "" : options.adminPassword
-        do {
-            try await JiujinApp.run(options, command: "create-admin") { app in
-                try await JiujinServer.migrate(app, options: options)
-                outcome = try await FirstAdministrator.run(app, username: username, name: name, orgId: org, county: county, division: division,
-                                                           password: password)
-            }
-        } catch let e as ConfigurationError {
-            FileHandle.standardError.write(Data("创建管理员失败 / create-admin refused: \(e.description)\n".utf8))
-            throw ExitCode(2)
+        let (username, name, org, county, division) = (self.username, self.name, self.org, self.county, self.division)
+        let outcome = try await JiujinApp.maintain(options, command: "create-admin", refusal: "创建管理员失败 / create-admin refused") { app in
+            try await FirstAdministrator.run(app, username: username, name: name, orgId: org, county: county, division: division, password: password)
         }
-        guard let outcome else { return }
         guard let code = outcome.code else {
             print("\(outcome.created ? "已创建管理员 / administrator created" : "已更新管理员密码 / password set for"): "
                   + "\(outcome.username)（\(outcome.orgName)），可直接登录 / sign in with the password given")
@@ -162,12 +154,10 @@ struct ImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let options = ServerOptions.fromEnvironment(loadDemo: false)
-        var report: CountyImport.Report?
-        try await JiujinApp.run(options, command: "import") { app in
-            try await JiujinServer.migrate(app, options: options)
-            report = try await CountyImport.run(app, path: file, dryRun: dryRun)
+        let (file, dryRun) = (self.file, self.dryRun)
+        let report = try await JiujinApp.maintain(options, command: "import", refusal: "导入失败 / import refused") { app in
+            try await CountyImport.run(app, path: file, dryRun: dryRun)
         }
-        guard let report else { return }
         if report.failed {
             FileHandle.standardError.write(Data((report.lines.joined(separator: "\n") + "\n").utf8))
             throw ExitCode(2)
@@ -192,15 +182,10 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let options = ServerOptions.fromEnvironment(loadDemo: false)
-        do {
-            try await JiujinApp.run(options, command: "export") { app in
-                try await JiujinServer.migrate(app, options: options)
-                print(try await CountyExport.run(app, path: file, template: template))
-            }
-        } catch let e as ConfigurationError {
-            FileHandle.standardError.write(Data("导出失败 / export refused: \(e.description)\n".utf8))
-            throw ExitCode(2)
-        }
+        let (file, template) = (self.file, self.template)
+        print(try await JiujinApp.maintain(options, command: "export", refusal: "导出失败 / export refused") { app in
+            try await CountyExport.run(app, path: file, template: template)
+        })
     }
 }
 
@@ -243,11 +228,10 @@ struct CheckpointCommand: AsyncParsableCommand {
 
     func run() async throws {
         let options = ServerOptions.fromEnvironment(loadDemo: false)
-        try await JiujinApp.run(options, command: "checkpoint") { app in
-            try await JiujinServer.migrate(app, options: options)
-            let cp = try await AuditCheckpoint.write(app)
-            print("审计锚点已写入 / checkpoint written: \(cp.cases) 件办件，根哈希 \(cp.root)，其中 \(cp.changed.count) 件有变化")
+        let cp = try await JiujinApp.maintain(options, command: "checkpoint", refusal: "审计锚点未写入 / checkpoint refused") { app in
+            try await AuditCheckpoint.write(app)
         }
+        print("审计锚点已写入 / checkpoint written: \(cp.cases) 件办件，根哈希 \(cp.root)，其中 \(cp.changed.count) 件有变化")
     }
 }
 
@@ -312,6 +296,24 @@ enum JiujinApp {
         var env = Environment(name: options.environmentName, arguments: ["jiujin"] + vaporArguments + ["--log", options.logLevel ?? "info"])
         try LoggingSystem.bootstrap(from: &env)
         return try await Application.make(env)
+    }
+
+    /// A maintenance command: the schema migrated, then `body`; a setting or input it refuses (`ConfigurationError`)
+    /// is printed after `refusal` and exits 2.
+    static func maintain<T: Sendable>(_ options: ServerOptions, command: String, refusal: String,
+                                      _ body: @escaping (Application) async throws -> T) async throws -> T {
+        var result: T?
+        do {
+            try await run(options, command: command) { app in
+                try await JiujinServer.migrate(app, options: options)
+                result = try await body(app)
+            }
+        } catch let e as ConfigurationError {
+            FileHandle.standardError.write(Data("\(refusal): \(e.description)\n".utf8))
+            throw ExitCode(2)
+        }
+        guard let result else { throw ExitCode(1) }
+        return result
     }
 
     static func run(_ options: ServerOptions, command: String, _ body: (Application) async throws -> Void) async throws {

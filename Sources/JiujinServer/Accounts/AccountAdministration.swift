@@ -163,10 +163,7 @@ struct AccountService {
     func activate(username: String, code typed: String, newPassword: String, address: String) async throws {
         guard username.count <= 64 else { throw APIError.invalid("username", "用户名不超过64个字符") }
         let throttle = ctx.signInThrottle
-        if let wait = throttle.wait(name: username, address: address) {
-            throw APIError(.tooManyRequests, "too_many_attempts", "尝试次数过多，请\(TokenService.describe(wait))后再试，或请管理员解除",
-                           retryAfter: Int(wait.rounded(.up)))
-        }
+        if let wait = throttle.wait(name: username, address: address) { throw TokenService.tooManyAttempts(wait, doing: "激活") }
         if let problem = PasswordRule.problem(newPassword, demoPassword: DemoCounty.demoPassword) {
             throw APIError.invalid("newPassword", problem, code: "weak_password")
         }

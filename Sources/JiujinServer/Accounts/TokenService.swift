@@ -39,10 +39,7 @@ struct TokenService {
         guard username.count <= 64 else { throw APIError.invalid("username", "用户名不超过64个字符") }
         guard password.count <= 128 else { throw APIError.invalid("password", "密码不超过128个字符") }
         let throttle = ctx.signInThrottle
-        if let wait = throttle.wait(name: username, address: address) {
-            throw APIError(.tooManyRequests, "too_many_attempts", "登录失败次数过多，请\(Self.describe(wait))后再试，或请管理员解除",
-                           retryAfter: Int(wait.rounded(.up)))
-        }
+        if let wait = throttle.wait(name: username, address: address) { throw Self.tooManyAttempts(wait) }
         let failure = APIError(.unauthorized, "invalid_credentials", "用户名或密码错误")
         guard !username.isEmpty, !password.isEmpty,
               let user = try await StaffModel.query(on: db).filter(\.$username == username).first(), user.active, let userId = user.id else {
@@ -70,6 +67,12 @@ struct TokenService {
             throw APIError(.forbidden, "account_misconfigured", "账号所属机构不存在，请联系管理员")
         }
         return AuthenticatedStaff(member: member, org: org, mustChangePassword: user.mustChangePassword)
+    }
+
+    /// The answer while a name waits after failed sign-ins or activation codes, with Retry-After.
+    static func tooManyAttempts(_ wait: TimeInterval, doing what: String = "登录") -> APIError {
+        APIError(.tooManyRequests, "too_many_attempts", "\(what)失败次数过多，请\(describe(wait))后再试，或请管理员解除",
+                 retryAfter: Int(wait.rounded(.up)))
     }
 
     /// "30秒", "2分钟", for a wait.

@@ -101,28 +101,26 @@ struct CountyImporter {
             codeRows.append(row)
             codes.append(IssuedCode(username: s.username, name: s.name, code: code))
         }
-        let (regionRows, orgRows, staffRows, activation) = (regionWrites, orgWrites, members, codeRows)
-        let updates = changedStaff.map { (id: $0.0.id ?? "", row: $0.1) }
+        // Whether each row is new was read above: the write updates or inserts without reading again.
+        let regionRows = regionWrites.map { (region: $0, exists: regions[$0.code.rawValue] != nil) }
+        let orgRows = orgWrites.map { (org: $0, exists: orgs[$0.id] != nil) }
+        let (staffRows, activation) = (members, codeRows)
+        let updates = changedStaff.map { (id: $0.0.id ?? "", wasActive: $0.0.active, row: $0.1) }
         try await ctx.write(db) { tx in
-            for r in regionRows {
-                if let m = try await RegionModel.find(r.code.rawValue, on: tx) {
-                    m.name = r.name
-                    m.kind = r.kind.rawValue
-                    m.lat = r.location?.lat
-                    m.lon = r.location?.lon
-                    try await m.save(on: tx)
+            for (r, exists) in regionRows {
+                if exists {
+                    try await RegionModel.query(on: tx).filter(\.$id == r.code.rawValue).set(\.$name, to: r.name).set(\.$kind, to: r.kind.rawValue)
+                        .set(\.$lat, to: r.location?.lat).set(\.$lon, to: r.location?.lon).update()
                 } else {
                     try await RegionModel(r).create(on: tx)
                 }
                 try await AdminChangeModel(.region, r.code.rawValue, action: "imported", actorId: actorId, actorRole: actorRole, reason: r.name, at: now)
                     .create(on: tx)
             }
-            for o in orgRows {
-                if let m = try await OrganizationModel.find(o.id, on: tx) {
-                    m.name = o.name
-                    m.kind = o.kind.rawValue
-                    m.regionCode = o.region.rawValue
-                    try await m.save(on: tx)
+            for (o, exists) in orgRows {
+                if exists {
+                    try await OrganizationModel.query(on: tx).filter(\.$id == o.id).set(\.$name, to: o.name).set(\.$kind, to: o.kind.rawValue)
+                        .set(\.$regionCode, to: o.region.rawValue).update()
                 } else {
                     try await OrganizationModel(o).create(on: tx)
                 }
@@ -136,14 +134,9 @@ struct CountyImporter {
                     .create(on: tx)
             }
             for u in updates {
-                guard let m = try await StaffModel.find(u.id, on: tx) else { continue }
-                let deactivating = m.active && u.row.status == .retired
-                m.name = u.row.name
-                m.role = u.row.role.rawValue
-                m.orgId = u.row.orgId
-                m.phone = u.row.phone
-                m.active = u.row.status == .active
-                try await m.save(on: tx)
+                let deactivating = u.wasActive && u.row.status == .retired
+                try await StaffModel.query(on: tx).filter(\.$id == u.id).set(\.$name, to: u.row.name).set(\.$role, to: u.row.role.rawValue)
+                    .set(\.$orgId, to: u.row.orgId).set(\.$phone, to: u.row.phone).set(\.$active, to: u.row.status == .active).update()
                 if deactivating { try await AccountService.endSessions(of: u.id, on: tx) }
                 try await AdminChangeModel(.account, u.id, action: deactivating ? "deactivated" : "updated", actorId: actorId, actorRole: actorRole,
                                            reason: "导入", at: now).create(on: tx)
