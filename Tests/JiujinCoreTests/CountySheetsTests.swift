@@ -5,6 +5,7 @@ import Testing
 /// The places-and-people sheets of a county workbook: good rows become typed rows, every bad one is named.
 @Suite struct CountySheetsTests {
     static let demo = DemoCounty.build()
+    static let today = LocalDate("2026-12-02")!
     static let directory = try! Directory(regions: demo.regions, organizations: demo.organizations, points: demo.servicePoints,
                                           items: demo.items, seals: demo.seals, delegations: demo.delegations)
 
@@ -28,7 +29,7 @@ import Testing
                 ["old-1", "李四", "审批人员", "town-100", "", "停用"],
             ]),
         ]
-        let (sheets, problems) = CountySheets.read(tables, known: .empty)
+        let (sheets, problems) = CountySheets.read(tables, known: .only(.empty, today: Self.today))
         #expect(problems.isEmpty, "\(problems)")
         #expect(sheets.regions.map(\.region.code.rawValue) == ["371329000000", "371329100000", "371329100201"])
         #expect(sheets.regions[0].region.location?.lat == 34.92 && sheets.regions[1].region.kind == .town)
@@ -63,7 +64,7 @@ import Testing
             ]),
             table("杂项", ["a"], [["b"]]),
         ]
-        let (_, problems) = CountySheets.read(tables, known: Self.directory)
+        let (_, problems) = CountySheets.read(tables, known: .only(Self.directory, today: Self.today))
         func has(_ sheet: String, _ row: Int, _ column: String, _ words: String) -> Bool {
             problems.contains { $0.sheet == sheet && $0.row == row && $0.column == column && $0.message.contains(words) }
         }
@@ -71,7 +72,7 @@ import Testing
         #expect(has("区划", 2, "区划代码", "12位数字"))
         #expect(has("区划", 4, "区划代码", "重复"))
         #expect(has("区划", 5, "类型", "不符"))
-        #expect(has("区划", 7, "名称", "请填写名称"))
+        #expect(has("区划", 7, "名称", "请填写「名称」"))
         #expect(has("区划", 8, "区划代码", "不属于本县"))
         #expect(problems.contains { $0.sheet == "区划" && $0.message.contains("只服务一个县") })
         #expect(has("机构", 2, "机构编码", "无效"))
@@ -89,9 +90,37 @@ import Testing
     }
 
     @Test func aMissingColumnIsReportedBeforeAnyRow() {
-        let (_, problems) = CountySheets.read([table("人员", ["用户名", "姓名", "姓名"], [["a", "b", "c"]])], known: .empty)
+        let (_, problems) = CountySheets.read([table("人员", ["用户名", "姓名", "姓名"], [["a", "b", "c"]])], known: .only(.empty, today: Self.today))
         #expect(problems.contains { $0.row == 1 && $0.column == "角色" && $0.message.contains("缺少") })
         #expect(problems.contains { $0.row == 1 && $0.column == "姓名" && $0.message.contains("重复") })
         #expect(!problems.contains { ($0.row ?? 0) > 1 })
+    }
+}
+
+/// The whole workbook: the demo county reads back as itself, and every sheet's rules name their rows.
+@Suite struct CountyWorkbookTests {
+    static let today = LocalDate("2026-12-02")!
+    static let demo = DemoCounty.build()
+    static let directory = try! Directory(regions: demo.regions, organizations: demo.organizations, points: demo.servicePoints,
+                                          items: demo.items, seals: demo.seals, delegations: demo.delegations)
+
+    static func demoTables() -> [SheetTable] {
+        var tables = CountySheets.export(directory, delegations: demo.delegations, seals: demo.seals.map { (seal: $0, active: true) },
+                                         staff: demo.staff.map { CountySheets.StaffEntry(member: $0, active: true) })
+        let i = tables.firstIndex { $0.name == "委托" }!
+        let column = tables[i].header.firstIndex(of: "补录说明")!
+        for r in tables[i].rows.indices { tables[i].rows[r].cells[column] = "补录" }
+        return tables
+    }
+
+    @Test func theDemoCountyReadsBackAsItselfFromAnEmptyStart() {
+        let (sheets, problems) = CountySheets.read(Self.demoTables(), known: .only(.empty, today: Self.today))
+        #expect(problems.isEmpty, "\(problems.prefix(10))")
+        #expect(sheets.items.count == Self.demo.items.count && sheets.points.count == Self.demo.servicePoints.count)
+        #expect(Dictionary(uniqueKeysWithValues: sheets.items.map { ($0.item.code, $0.item) }) == Self.directory.items)
+        #expect(Set(sheets.points.map(\.point)) == Set(Self.demo.servicePoints))
+        #expect(Set(sheets.delegations.map(\.delegation)) == Set(Self.demo.delegations))
+        #expect(Set(sheets.seals.map(\.seal.number)) == Set(Self.demo.seals.map(\.number)))
+        #expect(Set(sheets.staff.map(\.member)) == Set(Self.demo.staff))
     }
 }

@@ -98,7 +98,7 @@ public struct Case: Hashable, Sendable {
 
     /// Whether staff see this case (`StaffScope`).
     public func isVisible(to scope: StaffScope) -> Bool {
-        scope.sees(decidingOrgId: decidingOrgId, acceptingOrgId: acceptingOrgId, region: region)
+        scope.sees(decidingOrgId: decidingOrgId, acceptingOrgId: acceptingOrgId, point: pointId, region: region)
     }
 
     /// The traffic light of an open case from its stored deadline.

@@ -29,6 +29,8 @@ public enum CaseError: DomainError, Hashable {
     case instantDecidedByAcceptor(orgName: String)
     /// An agent files only with the resident's written authorization (委托书).
     case authorizationRequired
+    /// The item was retired from the catalog (停用): it takes no new case.
+    case itemRetired(itemName: String)
 
     public var kind: ErrorKind {
         switch self {
@@ -55,6 +57,7 @@ public enum CaseError: DomainError, Hashable {
         case .notYourPoint, .pointDoesNotOffer, .outOfScope, .decidedElsewhere, .notTheAuthorizedAgent, .notHandledHere,
              .instantDecidedByAcceptor: return "forbidden"
         case .authorizationRequired: return "authorization_required"
+        case .itemRetired: return "item_retired"
         case .orgMissing: return "not_found"
         case .invalidRegion, .notMaterialOfItem, .invalidColleague, .proxyStepNotManual, .noProxyRecord: return "invalid_field"
         }
@@ -67,7 +70,7 @@ public enum CaseError: DomainError, Hashable {
         case .invalidRegion, .regionRequired: return "regionCode"
         case .materialsMissing, .nothingMissing: return "materials"
         case .notMaterialOfItem(let i, _): return "missingMaterials.\(i)"
-        case .notOnline: return "itemCode"
+        case .notOnline, .itemRetired: return "itemCode"
         case .invalidColleague: return "assigneeId"
         case .proxyStepNotManual, .noProxyRecord: return "step"
         default: return nil
@@ -84,6 +87,7 @@ public enum CaseError: DomainError, Hashable {
         case .notYourPoint(let name): return "您不在「\(name)」工作，不能以该站点受理"
         case .pointRequired: return "请指定受理站点"
         case .pointDoesNotOffer(let point, let item): return "「\(point)」不受理事项「\(item)」"
+        case .itemRetired(let item): return "事项「\(item)」已停用，不再受理新的申请"
         case .invalidRegion(let raw): return "申请人所在地区划代码「\(TextLimit.echo(raw))」无效"
         case .regionRequired(let item, let level):
             let where_ = level == .village ? "村（社区）" : "镇（街道）"

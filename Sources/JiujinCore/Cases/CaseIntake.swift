@@ -84,6 +84,7 @@ extension Case {
     /// organisation's seal. `id` is the new case's identifier.
     public static func intake(_ intake: Intake, id: UUID, by staff: Staff, held: Set<String>, facts: CaseFacts) throws -> CaseChange {
         let item = facts.item
+        guard item.isInUse else { throw CaseError.itemRetired(itemName: item.name) }
         let today = facts.today
         let comment = try TextLimit.optional(intake.comment, field: "comment", max: 500, what: "意见")
         let reason = try TextLimit.optional(intake.reason, field: "reason", max: 500, what: "理由")
@@ -157,6 +158,7 @@ extension Case {
     /// Files an online application: the item must be offered online; the case waits for pre-review.
     public static func submitOnline(_ application: OnlineApplication, id: UUID, held: Set<String>, facts: CaseFacts) throws -> CaseChange {
         let item = facts.item
+        guard item.isInUse else { throw CaseError.itemRetired(itemName: item.name) }
         guard item.onlineDepth == .fullyOnline || item.onlineDepth == .onlineAcceptance else { throw CaseError.notOnline(itemName: item.name) }
         guard let region = DivisionCode(application.regionCode), facts.directory.tree[region] != nil else {
             throw ValidationError.field("regionCode", "所在地区划代码无效")
@@ -179,13 +181,19 @@ extension Case {
             guard mayWork(at: point, staff: staff) else { throw .notYourPoint(pointName: point.name) }
             return point
         }
-        guard let own = directory.points.first(where: { $0.isOwn(by: staff.org.id) }) else { throw .pointRequired }
+        if let assigned = staff.member.pointId, let point = directory.pointsById[assigned], mayWork(at: point, staff: staff) {
+            return point
+        }
+        guard let own = directory.points.first(where: { $0.isOwn(by: staff.org.id) && $0.isOpen }) else { throw .pointRequired }
         return own
     }
 
-    /// Whether a member may take cases in at a point.
+    /// Whether a member may take cases in at a point: a point in use, of their organisation or shared in the region they
+    /// serve; a partner-point teller only at their own point.
     public static func mayWork(at point: ServicePoint, staff: Staff) -> Bool {
-        point.orgId == staff.org.id || (point.kind.isShared && staff.scope.serves(point.region))
+        guard point.isOpen else { return false }
+        if staff.role == .partnerTeller { return point.id == staff.member.pointId && point.kind.isPartner }
+        return point.orgId == staff.org.id || (point.kind.isShared && staff.scope.serves(point.region))
     }
 
     static func handlingRegion(_ raw: String?, point: ServicePoint, directory: Directory) throws(CaseError) -> DivisionCode {

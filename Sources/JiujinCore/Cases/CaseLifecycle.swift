@@ -91,11 +91,11 @@ public struct CaseTransition: Sendable, Hashable {
 /// The case lifecycle (办件生命周期) as data: every allowed transition and the
 /// roles that may take it. Anything else is a typed error.
 public enum CaseLifecycle {
-    static let intake: Set<ActorRole> = [.windowClerk, .villageAgent]
+    static let intake: Set<ActorRole> = ActorRole.frontDesk
     static let front: Set<ActorRole> = [.windowClerk, .villageAgent, .approver]
 
     public static let transitions: [CaseTransition] = [
-        .init(action: .submit, from: [nil], to: .submitted, roles: [.applicant, .villageAgent, .windowClerk]),
+        .init(action: .submit, from: [nil], to: .submitted, roles: [.applicant, .villageAgent, .windowClerk, .partnerTeller]),
         .init(action: .accept, from: [nil, .submitted], to: .accepted, roles: intake),
         .init(action: .rejectAtIntake, from: [nil, .submitted], to: .rejectedAtIntake, roles: intake),
         .init(action: .requestSupplement, from: [nil, .submitted], to: .needsSupplement, roles: intake),

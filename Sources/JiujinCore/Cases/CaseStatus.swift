@@ -57,6 +57,8 @@ public enum ActorRole: String, Codable, Sendable, CaseIterable {
     case windowClerk = "window_clerk"
     /// 帮办代办员.
     case villageAgent = "village_agent"
+    /// 合作网点柜员: a bank, post-office or shop teller who accepts the items their partner point offers.
+    case partnerTeller = "partner_teller"
     /// 审批人员.
     case approver
     /// 监督/管理人员.
@@ -72,6 +74,7 @@ public enum ActorRole: String, Codable, Sendable, CaseIterable {
         switch self {
         case .windowClerk: return "综合受理窗口人员"
         case .villageAgent: return "帮办代办员"
+        case .partnerTeller: return "合作网点柜员"
         case .approver: return "审批人员"
         case .supervisor: return "监督管理人员"
         case .administrator: return "系统管理员"
@@ -80,5 +83,8 @@ public enum ActorRole: String, Codable, Sendable, CaseIterable {
         }
     }
 
-    public static let staffRoles: [ActorRole] = [.windowClerk, .villageAgent, .approver, .supervisor, .administrator]
+    public static let staffRoles: [ActorRole] = [.windowClerk, .villageAgent, .partnerTeller, .approver, .supervisor, .administrator]
+
+    /// The roles that take cases in from residents (前台): window clerks, agents and partner-point tellers.
+    public static let frontDesk: Set<ActorRole> = [.windowClerk, .villageAgent, .partnerTeller]
 }

@@ -136,6 +136,7 @@ public enum Authority {
             case .countyCentre: return item.acceptLevels.contains(.county)
             case .town: return item.acceptLevels.contains(.town) || item.decisionLevel == .town
             case .village: return item.acceptLevels.contains(.village) || item.decisionLevel == .village
+            case .partner: return false
             }
         }
     }

@@ -39,7 +39,7 @@ public struct Directory: Sendable {
         pointsById = Dictionary(points.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         self.items = Dictionary(items.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         sealsByHolder = Dictionary(grouping: seals.sorted { $0.number < $1.number }, by: \.holderOrgId)
-        index = CatalogIndex(items: items.sorted { $0.code < $1.code }, departments: orgsById.mapValues(\.name), extraAcceptLevels: extra)
+        index = CatalogIndex(items: items.filter(\.isInUse).sorted { $0.code < $1.code }, departments: orgsById.mapValues(\.name), extraAcceptLevels: extra)
     }
 
     /// The county's name, for headers and messages.

@@ -37,6 +37,13 @@ public struct ServiceItem: Codable, Hashable, Sendable, Identifiable {
     public var decisionLevel: RegionLevel
     /// Extra words residents use for this item (e.g. 开店、营业执照).
     public var keywords: [String]
+    /// Which organisation handles a stage, by stage name, when it is not the deciding organisation (环节承办机构).
+    public var stageOwners: [String: String]?
+    /// The day the item was retired from the catalog (停用): it takes no new case; its open cases go on.
+    public var retiredOn: LocalDate?
+
+    /// Whether the item takes new cases.
+    public var isInUse: Bool { retiredOn == nil }
 
     public var id: String { code }
 
@@ -44,7 +51,8 @@ public struct ServiceItem: Codable, Hashable, Sendable, Identifiable {
                 conditions: String, materials: [Material], legalLimitDays: Int, promisedLimitDays: Int,
                 isInstant: Bool, fee: Fee, siteVisits: Int, onlineDepth: OnlineDepth, offersAppointment: Bool,
                 offersExpress: Bool, offersOnlinePayment: Bool, stages: [String], result: ResultDocument?,
-                isHighFrequency: Bool, acceptLevels: Set<RegionLevel>, decisionLevel: RegionLevel, keywords: [String]) {
+                isHighFrequency: Bool, acceptLevels: Set<RegionLevel>, decisionLevel: RegionLevel, keywords: [String],
+                stageOwners: [String: String]? = nil, retiredOn: LocalDate? = nil) {
         self.code = code
         self.name = name
         self.type = type
@@ -67,6 +75,8 @@ public struct ServiceItem: Codable, Hashable, Sendable, Identifiable {
         self.acceptLevels = acceptLevels
         self.decisionLevel = decisionLevel
         self.keywords = keywords
+        self.stageOwners = stageOwners
+        self.retiredOn = retiredOn
     }
 
     public var isZeroTrip: Bool { siteVisits == 0 }

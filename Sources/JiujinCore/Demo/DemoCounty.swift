@@ -113,9 +113,44 @@ public struct DemoCounty: Sendable {
             }
         }
         points += partnerPoints(regions: regions, rng: &rng)
+        // Partner institutions run the bank and post-office points; one teller each at 青石镇's bank and post office.
+        orgs.append(Organization(id: "partner-nsh", name: "青禾农商银行", kind: .partner, region: county))
+        orgs.append(Organization(id: "partner-post", name: "中国邮政集团有限公司青禾县分公司", kind: .partner, region: county))
+        for i in points.indices where points[i].kind == .partnerBank || points[i].kind == .partnerPost {
+            points[i].operatorOrgId = points[i].kind == .partnerBank ? "partner-nsh" : "partner-post"
+        }
+        staff.append(StaffMember(id: "u-gy-bank-100", username: "gy-bank-100", name: person(), role: .partnerTeller, orgId: "partner-nsh",
+                                 pointId: "sp-bank-100"))
+        // Approvers stand in for each other (AB角): sp-x and sp-x-b.
+        let ids = Set(staff.map(\.id))
+        for i in staff.indices where staff[i].role == .approver {
+            let id = staff[i].id
+            let partner = id.hasSuffix("-b") ? String(id.dropLast(2)) : id + "-b"
+            if ids.contains(partner) { staff[i].backupId = partner }
+        }
+        // Positions as a workbook keeps them (six decimals, about 0.1 m), and hours as structured slots.
+        func rounded(_ p: GeoPoint) -> GeoPoint { GeoPoint(lat: (p.lat * 1e6).rounded() / 1e6, lon: (p.lon * 1e6).rounded() / 1e6) }
+        for i in regions.indices { regions[i].location = regions[i].location.map(rounded) }
+        for i in points.indices {
+            points[i].location = rounded(points[i].location)
+            points[i].openingHours = structuredHours(points[i].hours)
+        }
         let items = DemoCatalog.items()
         return DemoCounty(regions: regions, organizations: orgs, servicePoints: points, items: items,
                           delegations: delegations(), staff: staff, seals: seals(orgs))
+    }
+
+    /// The demo's hours texts as slots.
+    static func structuredHours(_ text: String) -> OpeningHours {
+        func s(_ t: String) -> [OpeningHours.Slot] { (try? OpeningHours.slots(t).get()) ?? [] }
+        if text == "24小时" { return OpeningHours(workdays: s("24小时"), weekend: s("24小时"), holidays: s("24小时")) }
+        if text.hasPrefix("每天") { let d = s("08:00-20:00"); return OpeningHours(workdays: d, weekend: d, holidays: d) }
+        if text.hasPrefix("周一至周日") { return OpeningHours(workdays: s("09:00-17:00"), weekend: s("09:00-17:00")) }
+        if text.hasPrefix("周一至周六 8:30-17:00") { return OpeningHours(workdays: s("08:30-17:00"), weekend: s("08:30-17:00")) }
+        if text.hasPrefix("周一至周六") { return OpeningHours(workdays: s("08:00-11:30 14:00-17:30"), weekend: s("08:00-11:30")) }
+        if text.hasPrefix("每周二、四") { return OpeningHours(workdays: s("09:00-16:00")) }
+        if text.contains("周六上午") { return OpeningHours(workdays: s("08:30-12:00 13:30-17:30"), weekend: s("09:00-12:00")) }
+        return OpeningHours(workdays: s("08:30-12:00 13:30-17:30"))
     }
 
     /// Banks, post offices and shops that accept a few items for their town, plus the bus and two terminals.

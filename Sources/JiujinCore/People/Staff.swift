@@ -29,15 +29,28 @@ public struct StaffScope: Hashable, Sendable {
     public var orgId: String
     /// The region a town or village serves; nil for bureaus, which see only their own cases.
     public var region: DivisionCode?
+    /// A partner-point teller sees only the cases taken in at their point, nothing else of the organisation.
+    public var pointId: String?
 
     public init(staff: Staff) {
+        if staff.role == .partnerTeller {
+            // A teller without a point sees nothing: the point id never matches a case.
+            wholeCounty = false
+            orgId = ""
+            region = nil
+            pointId = staff.member.pointId ?? ""
+            return
+        }
         wholeCounty = [.supervisor, .administrator].contains(staff.role) || staff.org.kind == .countyCentre
         orgId = staff.org.id
         region = staff.org.kind == .town || staff.org.kind == .village ? staff.org.region : nil
+        pointId = nil
     }
 
-    /// Whether a case deciding at `decidingOrgId`, accepted by `acceptingOrgId`, for an applicant in `region` is visible.
-    public func sees(decidingOrgId: String?, acceptingOrgId: String?, region caseRegion: DivisionCode?) -> Bool {
+    /// Whether a case deciding at `decidingOrgId`, accepted by `acceptingOrgId` at `point`, for an applicant in
+    /// `region` is visible.
+    public func sees(decidingOrgId: String?, acceptingOrgId: String?, point casePoint: String? = nil, region caseRegion: DivisionCode?) -> Bool {
+        if let pointId { return casePoint == pointId }
         if wholeCounty || decidingOrgId == orgId || acceptingOrgId == orgId { return true }
         return caseRegion.map(serves) ?? false
     }

@@ -13,6 +13,9 @@ public struct Organization: Codable, Hashable, Sendable, Identifiable {
         case town
         /// A village or community committee running a station.
         case village
+        /// A partner institution running partner points (合作机构): a bank, the post office, a shop chain. It holds
+        /// no authority of its own: its points accept on the authority of the town or village they belong to.
+        case partner
 
         public var label: String {
             switch self {
@@ -20,6 +23,7 @@ public struct Organization: Codable, Hashable, Sendable, Identifiable {
             case .countyCentre: return "县政务服务中心"
             case .town: return "镇（街道）便民服务中心"
             case .village: return "村（社区）便民服务站"
+            case .partner: return "合作机构"
             }
         }
     }
@@ -28,12 +32,15 @@ public struct Organization: Codable, Hashable, Sendable, Identifiable {
     public var name: String
     public var kind: Kind
     public var region: DivisionCode
+    /// 统一社会信用代码, when recorded.
+    public var creditCode: String?
 
-    public init(id: String, name: String, kind: Kind, region: DivisionCode) {
+    public init(id: String, name: String, kind: Kind, region: DivisionCode, creditCode: String? = nil) {
         self.id = id
         self.name = name
         self.kind = kind
         self.region = region
+        self.creditCode = creditCode
     }
 
     /// The level of the service system this organisation works at.
@@ -42,6 +49,7 @@ public struct Organization: Codable, Hashable, Sendable, Identifiable {
         case .department, .countyCentre: return .county
         case .town: return .town
         case .village: return .village
+        case .partner: return region.level
         }
     }
 }

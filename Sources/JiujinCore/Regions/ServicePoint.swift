@@ -48,10 +48,23 @@ public struct ServicePoint: Codable, Hashable, Sendable, Identifiable {
     /// For partner points, the bus and terminals: the only items offered here.
     /// nil means "whatever the organisation may accept".
     public var offeredItems: [String]?
+    /// The structured opening hours, when recorded; `hours` is then what residents read.
+    public var openingHours: OpeningHours?
+    /// For partner points: the partner institution that runs it (a bank, the post office), an organisation of kind 合作机构.
+    public var operatorOrgId: String?
+    /// The day the point stopped serving (停用); nil while it is in use.
+    public var closedOn: LocalDate?
+
+    /// Whether the point still serves.
+    public var isOpen: Bool { closedOn == nil }
 
     public init(id: String, name: String, kind: Kind, region: DivisionCode, orgId: String, address: String,
                 location: GeoPoint, hours: String, windows: Int, staffCount: Int, phone: String? = nil,
-                checklist: StationChecklist? = nil, offeredItems: [String]? = nil) {
+                checklist: StationChecklist? = nil, offeredItems: [String]? = nil, openingHours: OpeningHours? = nil,
+                operatorOrgId: String? = nil, closedOn: LocalDate? = nil) {
+        self.openingHours = openingHours
+        self.operatorOrgId = operatorOrgId
+        self.closedOn = closedOn
         self.id = id
         self.name = name
         self.kind = kind

@@ -25,7 +25,7 @@ final class AdminChangeModel: Model, @unchecked Sendable {
     static let schema = "admin_changes"
 
     enum Subject: String, Sendable {
-        case account, seal, key, certificate, region, organization
+        case account, seal, key, certificate, region, organization, point, item, delegation
     }
 
     @ID(custom: "id", generatedBy: .user) var id: UUID?
@@ -36,12 +36,18 @@ final class AdminChangeModel: Model, @unchecked Sendable {
     @Field(key: "actor_role") var actorRole: String
     @OptionalField(key: "reason") var reason: String?
     @Field(key: "at") var at: Date
+    /// The subject as it was and as it became (JSON), when the change edits it.
+    @OptionalField(key: "before_json") var beforeJSON: String?
+    @OptionalField(key: "after_json") var afterJSON: String?
 
     init() {}
 
     /// `actorId` "cli" with role "system" for the command line.
-    init(_ subject: Subject, _ subjectId: String, action: String, actorId: String, actorRole: String, reason: String?, at: Date) {
+    init(_ subject: Subject, _ subjectId: String, action: String, actorId: String, actorRole: String, reason: String?, at: Date,
+         before: String? = nil, after: String? = nil) {
         id = UUID()
+        beforeJSON = before
+        afterJSON = after
         subjectKind = subject.rawValue
         self.subjectId = subjectId
         self.action = action

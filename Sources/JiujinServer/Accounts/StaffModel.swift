@@ -17,6 +17,9 @@ final class StaffModel: Model, @unchecked Sendable {
     @Field(key: "failed_logins") var failedLogins: Int
     @OptionalField(key: "locked_until") var lockedUntil: Date?
     @Field(key: "active") var active: Bool
+    @OptionalField(key: "point_id") var pointId: String?
+    @OptionalField(key: "backup_id") var backupId: String?
+    @OptionalField(key: "agent_mode") var agentMode: String?
 
     init() {}
 
@@ -27,6 +30,9 @@ final class StaffModel: Model, @unchecked Sendable {
         role = s.role.rawValue
         orgId = s.orgId
         phone = s.phone
+        pointId = s.pointId
+        backupId = s.backupId
+        agentMode = s.agentMode?.rawValue
         self.passwordHash = passwordHash
         self.mustChangePassword = mustChangePassword
         failedLogins = 0
@@ -35,6 +41,7 @@ final class StaffModel: Model, @unchecked Sendable {
 
     var domain: StaffMember? {
         guard let id, let role = ActorRole(rawValue: role) else { return nil }
-        return StaffMember(id: id, username: username, name: name, role: role, orgId: orgId, phone: phone)
+        return StaffMember(id: id, username: username, name: name, role: role, orgId: orgId, phone: phone, pointId: pointId,
+                           backupId: backupId, agentMode: agentMode.flatMap(AgentMode.init))
     }
 }

@@ -135,6 +135,7 @@ func addMigrations(_ app: Application) {
     app.migrations.add(M013_AuditSeals())
     app.migrations.add(M014_PersonalDataAtRest())
     app.migrations.add(M015_RatingDevices())
+    app.migrations.add(M016_CountyAdministration())
 }
 
 /// The SQLite data directory holds every resident's case: only jiujin's own user may read it. The directory is

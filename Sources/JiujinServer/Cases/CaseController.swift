@@ -86,7 +86,7 @@ struct CaseController: RouteCollection {
 
     /// The unmasked applicant, for staff handling the case; every read is logged.
     func applicant(req: Request) async throws -> ApplicantView {
-        let staff = try req.requireStaff([.windowClerk, .villageAgent, .approver, .supervisor])
+        let staff = try req.requireStaff(ActorRole.frontDesk.union([.approver, .supervisor]))
         let purpose = try TextLimit.optional(req.queryText("purpose"), field: "purpose", max: 100, what: "查阅目的") ?? "办件处理"
         let view = try await CaseReader(req).view(try req.caseID(), for: staff, revealPurpose: purpose, parts: [])
         return ApplicantView(view.applicant)
@@ -109,7 +109,7 @@ struct CaseController: RouteCollection {
     /// The agent's (or clerk's) log of what the resident was told (跟踪反馈); the authorized agent's first entry
     /// marks that proxy step done. Answers the case with its feedback log.
     func feedback(req: Request) async throws -> Response {
-        let staff = try req.requireStaff([.villageAgent, .windowClerk])
+        let staff = try req.requireStaff(ActorRole.frontDesk)
         let id = try req.caseID()
         let service = CaseService(req)
         _ = try await service.visibleCase(id, staff: staff)

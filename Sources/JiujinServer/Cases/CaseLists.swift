@@ -45,7 +45,9 @@ struct CaseLists {
             deadline, version FROM cases WHERE 1 = 1
             """
         let scope = staff.scope
-        if filter.scoped, !scope.wholeCounty {
+        if filter.scoped, let point = scope.pointId {
+            query += " AND point_id = \(bind: point)"
+        } else if filter.scoped, !scope.wholeCounty {
             // Every case `StaffScope.sees`: the member's organisation accepted or decides it, or it is in the region they serve.
             query += " AND (deciding_org_id = \(bind: scope.orgId) OR accepting_org_id = \(bind: scope.orgId)"
             if let prefix = scope.regionPrefix { query += " OR region_code LIKE \(bind: prefix + "%")" }

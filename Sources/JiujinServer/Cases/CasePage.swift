@@ -161,7 +161,7 @@ struct CasePage: PageContext {
                               authorization: c.proxy != nil)
         certificates = v.certificates.map { CertificateRow(id: $0.id, type: $0.type, issued: $0.issued, revoked: $0.revoked) }
         canRevokeCertificates = v.certificates.contains { CertificateRules.mayRevoke(staff, issuingOrgId: $0.orgId) }
-        ratable = [.windowClerk, .villageAgent].contains(staff.role) && RatingRules.ratableStatuses.contains(c.status)
+        ratable = ActorRole.frontDesk.contains(staff.role) && RatingRules.ratableStatuses.contains(c.status)
         self.error = error
     }
 }

@@ -49,7 +49,7 @@ struct CasePages: RouteCollection {
     }
 
     func reveal(req: Request) async throws -> Response {
-        let staff = try req.pageStaff([.windowClerk, .villageAgent, .approver, .supervisor])
+        let staff = try req.pageStaff(ActorRole.frontDesk.union([.approver, .supervisor]))
         return try await renderCase(req, staff: staff, id: try req.caseID(), revealPurpose: "工作台查看申请人完整信息",
                                     error: nil, status: .ok)
     }
@@ -108,7 +108,7 @@ struct CasePages: RouteCollection {
 
     /// The agent's log of what the resident was told (跟踪反馈); the first entry marks that step done.
     func feedback(req: Request) async throws -> Response {
-        let staff = try req.pageStaff([.villageAgent, .windowClerk])
+        let staff = try req.pageStaff(ActorRole.frontDesk)
         let id = try req.caseID()
         let form = try req.content.decode(FeedbackForm.self)
         let entry: ProxyFeedback

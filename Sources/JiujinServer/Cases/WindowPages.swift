@@ -8,7 +8,7 @@ import Vapor
 struct WindowPages: RouteCollection {
     typealias FormValues = IntakePage.FormValues
 
-    static let roles: Set<ActorRole> = [.windowClerk, .villageAgent]
+    static let roles: Set<ActorRole> = ActorRole.frontDesk
 
     func boot(routes: RoutesBuilder) throws {
         routes.get("window", use: search)

@@ -26,24 +26,35 @@ enum DemoSeeder {
         try await context.write(db) { tx in for r in toStore { try await r.create(on: tx) } }
     }
 
-    static func seed(_ db: Database, context: JiujinContext) async throws {
-        let now = context.now()
+    /// The demo county as a workbook (`jiujin export` of a fresh demo gives the same sheets).
+    static func workbook() throws -> [SheetTable] {
         let demo = DemoCounty.build()
+        let directory = try Directory(regions: demo.regions, organizations: demo.organizations, points: demo.servicePoints, items: demo.items,
+                                      seals: demo.seals, delegations: demo.delegations)
+        var tables = CountySheets.export(directory, delegations: demo.delegations, seals: demo.seals.map { (seal: $0, active: true) },
+                                         staff: demo.staff.map { CountySheets.StaffEntry(member: $0, active: true) })
+        // The demo's delegations began before today: recorded as 补录 of the (fictional) paper documents.
+        if let i = tables.firstIndex(where: { $0.name == CountySheets.delegationSheet }),
+           let column = tables[i].header.firstIndex(of: "补录说明") {
+            for r in tables[i].rows.indices { tables[i].rows[r].cells[column] = "演示数据：依据委托书补录" }
+        }
+        return tables
+    }
+
+    /// Loads the demo county through the import (the same checks and writes as a county's own workbook), then gives
+    /// every demo account the shared demo password instead of an activation code.
+    static func seed(_ db: Database, context: JiujinContext) async throws {
+        let outcome = try await CountyImporter(db: db, ctx: context)
+            .run(try workbook(), dryRun: false, actor: .init(id: "demo", role: ActorRole.system.rawValue))
+        guard outcome.problems.isEmpty else {
+            throw ConfigurationError("the demo county does not import: " + outcome.problems.prefix(5).map(\.description).joined(separator: "; "))
+        }
         // One hash for the shared demo password keeps first start fast.
         let hash = try await context.passwords.hash(DemoCounty.demoPassword)
+        let now = context.now()
         try await context.write(db) { tx in
-            try await demo.regions.map(RegionModel.init).create(on: tx)
-            try await demo.organizations.map(OrganizationModel.init).create(on: tx)
-            try await demo.servicePoints.map(ServicePointModel.init).create(on: tx)
-            try await demo.items.map(ServiceItemModel.init).create(on: tx)
-            try await demo.delegations.map(DelegationModel.init).create(on: tx)
-            try await demo.delegations.map {
-                try DelegationChangeModel(delegation: $0, change: "created", actorId: "u-admin", at: now)
-            }.create(on: tx)
-            try await demo.staff.map { StaffModel($0, passwordHash: hash, mustChangePassword: false) }.create(on: tx)
-            try await demo.seals.map {
-                SealModel(id: $0.id, number: $0.number, name: $0.name, ownerOrgId: $0.ownerOrgId, holderOrgId: $0.holderOrgId, at: now)
-            }.create(on: tx)
+            try await StaffModel.query(on: tx).set(\.$passwordHash, to: hash).set(\.$mustChangePassword, to: false).update()
+            try await ActivationCodeModel.query(on: tx).filter(\.$usedAt == nil).set(\.$usedAt, to: now).update()
         }
     }
 }

@@ -6,10 +6,16 @@ import Vapor
 /// The county's places and people as a workbook (导出), and the empty template with an example row and drop-down
 /// lists (导入模板): `jiujin export FILE [--template]`, and downloads for administrators.
 enum CountyWorkbook {
-    static func export(db: Database, ctx: JiujinContext) async throws -> Data {
+    static func tables(db: Database, ctx: JiujinContext) async throws -> [SheetTable] {
         try await ctx.reloadDirectory(db)
-        let staff = try await StaffModel.query(on: db).all().compactMap { m in m.domain.map { (member: $0, active: m.active) } }
-        return try WorkbookWriter.xlsx(CountySheets.export(ctx.directory, staff: staff), choices: CountySheets.choices)
+        let staff = try await StaffModel.query(on: db).all().compactMap { m in m.domain.map { CountySheets.StaffEntry(member: $0, active: m.active) } }
+        let seals = try await SealModel.query(on: db).all().map { (seal: $0.domain, active: $0.active) }
+        let delegations = try await DelegationModel.query(on: db).all().map { try $0.domain() }
+        return CountySheets.export(ctx.directory, delegations: delegations, seals: seals, staff: staff)
+    }
+
+    static func export(db: Database, ctx: JiujinContext) async throws -> Data {
+        try WorkbookWriter.xlsx(try await tables(db: db, ctx: ctx), choices: CountySheets.choices)
     }
 
     static func template() throws -> Data {

@@ -3,10 +3,12 @@ import Foundation
 import JiujinCore
 import Vapor
 
-/// Imports a county workbook's places and people (导入): reads the sheets (`CountySheets`), and only when no row
-/// has a problem stores them all in one write, keyed by their codes — a changed row updates, a new one adds,
-/// nothing duplicates, and an account leaves only through 状态=停用. New accounts get no password: each gets a
-/// one-time activation code (7 days). With `dryRun` nothing is stored and the summary says what would change.
+/// Imports a county workbook (导入): reads every sheet (`CountySheets`) against what is stored, and only when no
+/// row has a problem stores them all in one write, keyed by their codes — a changed row updates, a new one adds,
+/// nothing duplicates, and a row leaves only through 状态=停用 (an item or point is retired, a delegation revoked,
+/// a seal retired with its keys, an account deactivated). Every change goes to the administration log with the
+/// subject before and after. New accounts get no password: each gets a one-time activation code (7 days). With
+/// `dryRun` nothing is stored and the summary says what would change.
 struct CountyImporter {
     let db: Database
     let ctx: JiujinContext
@@ -17,11 +19,14 @@ struct CountyImporter {
         var changed = 0
         var unchanged = 0
         var retired = 0
+
+        var total: Int { added + changed + retired }
     }
 
     struct IssuedCode: Content, Equatable {
         var username: String
         var name: String
+        var orgName: String
         var code: String
     }
 
@@ -31,116 +36,214 @@ struct CountyImporter {
         var codes: [IssuedCode] = []
         var dryRun: Bool
         var stored: Bool { problems.isEmpty && !dryRun }
+        /// Whether the workbook changes nothing that is stored.
+        var nothingChanged: Bool { summary.allSatisfy { $0.total == 0 } }
     }
 
-    func run(_ tables: [SheetTable], readProblems: [ImportProblem] = [], dryRun: Bool, actorId: String, actorRole: String) async throws -> Outcome {
+    /// Who imports: an administrator, or the command line (`cli`, role system).
+    struct Actor: Sendable {
+        var id: String
+        var role: String
+
+        static let commandLine = Actor(id: "cli", role: ActorRole.system.rawValue)
+    }
+
+    /// One change to store, with its log entry.
+    struct Change<T: Sendable>: Sendable {
+        var value: T
+        var old: T?
+        var action: String
+    }
+
+    static func json<T: Encodable>(_ value: T?) -> String? { value.flatMap { try? JSONCoding.string($0) } }
+
+    /// What is stored, as the sheets know it.
+    func known() async throws -> (CountySheets.Known, [StaffModel], [SealModel], [DelegationModel]) {
         try await ctx.reloadDirectory(db)
+        let staff = try await StaffModel.query(on: db).all()
+        let seals = try await SealModel.query(on: db).all()
+        let delegations = try await DelegationModel.query(on: db).all()
+        let known = CountySheets.Known(
+            directory: ctx.directory, delegations: try delegations.map { try $0.domain() },
+            seals: seals.map { (seal: $0.domain, active: $0.active) },
+            staff: staff.compactMap { s in s.id.map { (username: s.username, id: $0, orgId: s.orgId) } }, today: ctx.today)
+        return (known, staff, seals, delegations)
+    }
+
+    func run(_ tables: [SheetTable], readProblems: [ImportProblem] = [], dryRun: Bool, actor: Actor) async throws -> Outcome {
         var outcome = Outcome(dryRun: dryRun)
-        let (sheets, problems) = CountySheets.read(tables, known: ctx.directory)
+        let (known, staffModels, sealModels, _) = try await known()
+        let (sheets, problems) = CountySheets.read(tables, known: known)
         outcome.problems = readProblems + problems
         guard outcome.problems.isEmpty else { return outcome }
+        let d = known.directory
+        let present = Set(tables.map(\.name))
 
-        // What is there now, for the summary and the updates.
-        let regions = Dictionary(uniqueKeysWithValues: try await RegionModel.query(on: db).all().compactMap { m in m.id.map { ($0, m) } })
-        let orgs = Dictionary(uniqueKeysWithValues: try await OrganizationModel.query(on: db).all().compactMap { m in m.id.map { ($0, m) } })
-        let staff = Dictionary(try await StaffModel.query(on: db).all().map { ($0.username.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
-
-        var regionSummary = SheetSummary(sheet: CountySheets.regionSheet)
-        var regionWrites: [Region] = []
-        for r in sheets.regions {
-            if let old = regions[r.region.code.rawValue], old.domain == r.region { regionSummary.unchanged += 1; continue }
-            if regions[r.region.code.rawValue] == nil { regionSummary.added += 1 } else { regionSummary.changed += 1 }
-            regionWrites.append(r.region)
-        }
-        var orgSummary = SheetSummary(sheet: CountySheets.organizationSheet)
-        var orgWrites: [Organization] = []
-        for o in sheets.organizations {
-            if let old = orgs[o.organization.id], old.domain == o.organization { orgSummary.unchanged += 1; continue }
-            if orgs[o.organization.id] == nil { orgSummary.added += 1 } else { orgSummary.changed += 1 }
-            orgWrites.append(o.organization)
-        }
-        var staffSummary = SheetSummary(sheet: CountySheets.staffSheet)
-        var newStaff: [CountySheets.StaffRow] = []
-        var changedStaff: [(StaffModel, CountySheets.StaffRow)] = []
-        for s in sheets.staff {
-            guard let old = staff[s.username.lowercased()] else {
-                if s.status == .active { staffSummary.added += 1; newStaff.append(s) }
-                continue
+        func plan<T: Equatable & Sendable>(_ sheet: String, _ rows: [T], old: (T) -> T?, inUse: (T) -> Bool) -> (SheetSummary, [Change<T>]) {
+            var s = SheetSummary(sheet: sheet)
+            var changes: [Change<T>] = []
+            for value in rows {
+                guard let before = old(value) else {
+                    if inUse(value) { s.added += 1; changes.append(Change(value: value, old: nil, action: "imported")) }
+                    continue
+                }
+                if before == value { s.unchanged += 1; continue }
+                if inUse(before) && !inUse(value) {
+                    s.retired += 1
+                    changes.append(Change(value: value, old: before, action: "retired"))
+                } else {
+                    s.changed += 1
+                    changes.append(Change(value: value, old: before, action: "updated"))
+                }
             }
-            let active = s.status == .active
-            if old.name == s.name && old.role == s.role.rawValue && old.orgId == s.orgId && old.phone == s.phone && old.active == active {
-                staffSummary.unchanged += 1
-                continue
+            return (s, changes)
+        }
+        let (regionSummary, regions) = plan(CountySheets.regionSheet, sheets.regions.map(\.region), old: { d.tree[$0.code] }, inUse: { _ in true })
+        let (orgSummary, orgs) = plan(CountySheets.organizationSheet, sheets.organizations.map(\.organization),
+                                      old: { d.organizations[$0.id] }, inUse: { _ in true })
+        let (itemSummary, items) = plan(CountySheets.itemSheet, sheets.items.map(\.item), old: { d.items[$0.code] }, inUse: \.isInUse)
+        let (pointSummary, points) = plan(CountySheets.pointSheet, sheets.points.map(\.point), old: { d.pointsById[$0.id] }, inUse: \.isOpen)
+        struct SealState: Equatable, Sendable { var seal: Seal; var active: Bool }
+        let (sealSummary, seals) = plan(CountySheets.sealSheet, sheets.seals.map { SealState(seal: $0.seal, active: $0.active) },
+                                        old: { known.seals[$0.seal.number].map { SealState(seal: $0.seal, active: $0.active) } }, inUse: \.active)
+        let reasons = Dictionary(sheets.delegations.compactMap { r in r.backdateReason.map { (r.delegation.id, $0) } }, uniquingKeysWith: { a, _ in a })
+        let (delegationSummary, delegations) = plan(CountySheets.delegationSheet, sheets.delegations.map(\.delegation),
+                                                    old: { known.delegations[$0.id] }, inUse: { $0.revokedOn == nil })
+        struct Account: Equatable, Sendable { var member: StaffMember; var active: Bool }
+        let stored = Dictionary(staffModels.compactMap { m in m.domain.map { ($0.id, Account(member: $0, active: m.active)) } },
+                                uniquingKeysWith: { a, _ in a })
+        let (staffSummary, accounts) = plan(CountySheets.staffSheet, sheets.staff.map { Account(member: $0.member, active: $0.status == .active) },
+                                            old: { stored[$0.member.id] }, inUse: \.active)
+        // The checklist and stage sheets: what each item's list gained, changed, kept and lost, by name.
+        func listSummary<T: Equatable>(_ sheet: String, _ list: (ServiceItem) -> [(String, T)]) -> SheetSummary {
+            var s = SheetSummary(sheet: sheet)
+            for item in sheets.items.map(\.item) {
+                let before = Dictionary(d.items[item.code].map(list) ?? [], uniquingKeysWith: { a, _ in a })
+                let after = list(item)
+                for (name, value) in after {
+                    if let old = before[name] { if old == value { s.unchanged += 1 } else { s.changed += 1 } } else { s.added += 1 }
+                }
+                s.retired += Set(before.keys).subtracting(after.map(\.0)).count
             }
-            if !active && old.active { staffSummary.retired += 1 } else { staffSummary.changed += 1 }
-            changedStaff.append((old, s))
+            return s
         }
-        outcome.summary = [regionSummary, orgSummary, staffSummary].filter { summary in
-            tables.contains { $0.name == summary.sheet }
-        }
+        let materialSummary = listSummary(CountySheets.materialSheet) { $0.materials.map { ($0.name, $0) } }
+        let stageSummary = listSummary(CountySheets.stageSheet) { i in i.stages.enumerated().map { ($1, "\($0)|\(i.stageOwners?[$1] ?? "")") } }
+        outcome.summary = [regionSummary, orgSummary, itemSummary, materialSummary, stageSummary, pointSummary, sealSummary,
+                           delegationSummary, staffSummary].filter { present.contains($0.sheet) }
         guard !dryRun else { return outcome }
 
         // One unusable password for every new account: a bcrypt of random bytes nobody knows, made once.
-        let unusable = newStaff.isEmpty ? "" : try await ctx.passwords.hash(TokenService.randomToken())
+        let newAccounts = accounts.filter { $0.old == nil }
+        let unusable = newAccounts.isEmpty ? "" : try await ctx.passwords.hash(TokenService.randomToken())
         let now = ctx.now()
         var codes: [IssuedCode] = []
         var codeRows: [ActivationCodeModel] = []
-        var members: [StaffModel] = []
-        for s in newStaff {
-            let member = StaffMember(id: "staff-" + UUID().uuidString.prefix(8).lowercased(), username: s.username, name: s.name,
-                                     role: s.role, orgId: s.orgId, phone: s.phone)
-            members.append(StaffModel(member, passwordHash: unusable, mustChangePassword: true))
+        for a in newAccounts {
             let code = ActivationCode.generate()
             let row = ActivationCodeModel()
             row.id = UUID()
-            row.staffId = member.id
+            row.staffId = a.value.member.id
             row.codeHash = AccountService.codeHash(ActivationCode.normalize(code)!)
-            row.createdBy = actorId
+            row.createdBy = actor.id
             row.createdAt = now
             row.expiresAt = now.addingTimeInterval(ActivationCode.lifetime)
             codeRows.append(row)
-            codes.append(IssuedCode(username: s.username, name: s.name, code: code))
+            codes.append(IssuedCode(username: a.value.member.username, name: a.value.member.name, orgName: d.name(ofOrg: a.value.member.orgId), code: code))
         }
-        // Whether each row is new was read above: the write updates or inserts without reading again.
-        let regionRows = regionWrites.map { (region: $0, exists: regions[$0.code.rawValue] != nil) }
-        let orgRows = orgWrites.map { (org: $0, exists: orgs[$0.id] != nil) }
-        let (staffRows, activation) = (members, codeRows)
-        let updates = changedStaff.map { (id: $0.0.id ?? "", wasActive: $0.0.active, row: $0.1) }
+        let activation = codeRows
+        let sealIds = Dictionary(sealModels.map { ($0.number, $0.id ?? "") }, uniquingKeysWith: { a, _ in a })
         try await ctx.write(db) { tx in
-            for (r, exists) in regionRows {
-                if exists {
+            func log(_ subject: AdminChangeModel.Subject, _ id: String, _ action: String, before: String?, after: String?, reason: String? = "导入") async throws {
+                try await AdminChangeModel(subject, id, action: action, actorId: actor.id, actorRole: actor.role, reason: reason, at: now,
+                                           before: before, after: after).create(on: tx)
+            }
+            for c in regions {
+                let r = c.value
+                if c.old != nil {
                     try await RegionModel.query(on: tx).filter(\.$id == r.code.rawValue).set(\.$name, to: r.name).set(\.$kind, to: r.kind.rawValue)
                         .set(\.$lat, to: r.location?.lat).set(\.$lon, to: r.location?.lon).update()
                 } else {
                     try await RegionModel(r).create(on: tx)
                 }
-                try await AdminChangeModel(.region, r.code.rawValue, action: "imported", actorId: actorId, actorRole: actorRole, reason: r.name, at: now)
-                    .create(on: tx)
+                try await log(.region, r.code.rawValue, c.action, before: Self.json(c.old), after: Self.json(r))
             }
-            for (o, exists) in orgRows {
-                if exists {
+            for c in orgs {
+                let o = c.value
+                if c.old != nil {
                     try await OrganizationModel.query(on: tx).filter(\.$id == o.id).set(\.$name, to: o.name).set(\.$kind, to: o.kind.rawValue)
-                        .set(\.$regionCode, to: o.region.rawValue).update()
+                        .set(\.$regionCode, to: o.region.rawValue).set(\.$creditCode, to: o.creditCode).update()
                 } else {
                     try await OrganizationModel(o).create(on: tx)
                 }
-                try await AdminChangeModel(.organization, o.id, action: "imported", actorId: actorId, actorRole: actorRole, reason: o.name, at: now)
-                    .create(on: tx)
+                try await log(.organization, o.id, c.action, before: Self.json(c.old), after: Self.json(o))
             }
-            for (m, code) in zip(staffRows, activation) {
-                try await m.create(on: tx)
-                try await code.create(on: tx)
-                try await AdminChangeModel(.account, m.id ?? "", action: "imported", actorId: actorId, actorRole: actorRole, reason: nil, at: now)
-                    .create(on: tx)
+            for c in items {
+                let m = try ServiceItemModel(c.value)
+                if c.old != nil {
+                    try await ServiceItemModel.query(on: tx).filter(\.$id == c.value.code).set(\.$name, to: m.name).set(\.$type, to: m.type)
+                        .set(\.$departmentId, to: m.departmentId).set(\.$isInstant, to: m.isInstant).set(\.$siteVisits, to: m.siteVisits)
+                        .set(\.$onlineDepth, to: m.onlineDepth).set(\.$isHighFrequency, to: m.isHighFrequency).set(\.$guideJSON, to: m.guideJSON)
+                        .update()
+                } else {
+                    try await m.create(on: tx)
+                }
+                try await log(.item, c.value.code, c.action, before: Self.json(c.old), after: Self.json(c.value))
             }
-            for u in updates {
-                let deactivating = u.wasActive && u.row.status == .retired
-                try await StaffModel.query(on: tx).filter(\.$id == u.id).set(\.$name, to: u.row.name).set(\.$role, to: u.row.role.rawValue)
-                    .set(\.$orgId, to: u.row.orgId).set(\.$phone, to: u.row.phone).set(\.$active, to: u.row.status == .active).update()
-                if deactivating { try await AccountService.endSessions(of: u.id, on: tx) }
-                try await AdminChangeModel(.account, u.id, action: deactivating ? "deactivated" : "updated", actorId: actorId, actorRole: actorRole,
-                                           reason: "导入", at: now).create(on: tx)
+            for c in points {
+                let m = try ServicePointModel(c.value)
+                if c.old != nil {
+                    try await ServicePointModel.query(on: tx).filter(\.$id == c.value.id).set(\.$name, to: m.name).set(\.$kind, to: m.kind)
+                        .set(\.$regionCode, to: m.regionCode).set(\.$orgId, to: m.orgId).set(\.$tier, to: m.tier).set(\.$recordJSON, to: m.recordJSON)
+                        .update()
+                } else {
+                    try await m.create(on: tx)
+                }
+                try await log(.point, c.value.id, c.action, before: Self.json(c.old), after: Self.json(c.value))
             }
+            for c in seals {
+                let s = c.value.seal
+                if c.old == nil {
+                    try await SealModel(id: s.id, number: s.number, name: s.name, ownerOrgId: s.ownerOrgId, holderOrgId: s.holderOrgId, at: now).create(on: tx)
+                } else {
+                    let id = sealIds[s.number] ?? s.id
+                    try await SealModel.query(on: tx).filter(\.$id == id).set(\.$name, to: s.name).set(\.$ownerOrgId, to: s.ownerOrgId)
+                        .set(\.$holderOrgId, to: s.holderOrgId).update()
+                    if c.action == "retired" {
+                        try await SealModel.query(on: tx).filter(\.$id == id).set(\.$active, to: false).set(\.$retiredAt, to: now).update()
+                        try await SealKeys.retireAll(sealId: id, at: now, on: tx)
+                    }
+                }
+                try await log(.seal, s.id, c.action, before: Self.json(c.old?.seal), after: Self.json(s))
+            }
+            for c in delegations {
+                let g = c.value
+                if c.old != nil {
+                    guard let row = try await DelegationModel.find(g.id, on: tx) else { continue }
+                    row.apply(g)
+                    try await row.update(on: tx)
+                } else {
+                    try await DelegationModel(g).create(on: tx)
+                }
+                let change = c.old == nil ? "created" : c.action == "retired" ? "revoked" : "updated"
+                try await DelegationChangeModel(delegation: g, change: change, actorId: actor.id, at: now,
+                                                reason: c.old == nil ? reasons[g.id] : g.revokeReason).create(on: tx)
+                try await log(.delegation, g.id, c.action, before: Self.json(c.old), after: Self.json(g), reason: reasons[g.id] ?? "导入")
+            }
+            for c in accounts {
+                let m = c.value.member
+                if c.old == nil {
+                    try await StaffModel(m, passwordHash: unusable, mustChangePassword: true).create(on: tx)
+                } else {
+                    try await StaffModel.query(on: tx).filter(\.$id == m.id).set(\.$name, to: m.name).set(\.$role, to: m.role.rawValue)
+                        .set(\.$orgId, to: m.orgId).set(\.$phone, to: m.phone).set(\.$pointId, to: m.pointId).set(\.$backupId, to: m.backupId)
+                        .set(\.$agentMode, to: m.agentMode?.rawValue).set(\.$active, to: c.value.active).update()
+                    if c.old?.active == true && !c.value.active { try await AccountService.endSessions(of: m.id, on: tx) }
+                }
+                try await log(.account, m.id, c.old?.active == true && !c.value.active ? "deactivated" : c.action,
+                              before: Self.json(c.old?.member), after: Self.json(m))
+            }
+            for code in activation { try await code.create(on: tx) }
         }
         try await ctx.reloadDirectory(db)
         outcome.codes = codes
@@ -184,18 +287,19 @@ public enum CountyImport {
             return Report(failed: true, lines: ["导入失败 / import refused: \(refusal.problem)"])
         }
         let outcome = try await CountyImporter(db: app.db, ctx: app.jiujin)
-            .run(read.tables, readProblems: read.problems, dryRun: dryRun, actorId: "cli", actorRole: ActorRole.system.rawValue)
+            .run(read.tables, readProblems: read.problems, dryRun: dryRun, actor: .commandLine)
         guard outcome.problems.isEmpty else {
             return Report(failed: true, lines: ["发现 \(outcome.problems.count) 处问题，未导入任何数据 / \(outcome.problems.count) problems, nothing imported:"]
                           + outcome.problems.map { "  " + $0.description })
         }
         var lines = [dryRun ? "检查通过（试运行，未写入）/ dry run, nothing stored:" : "导入完成 / imported:"]
+        if outcome.nothingChanged { lines.append("  没有任何变化 / nothing changed") }
         for s in outcome.summary {
             lines.append("  \(s.sheet)：新增 \(s.added)，修改 \(s.changed)，未变 \(s.unchanged)，停用 \(s.retired)")
         }
         if !outcome.codes.isEmpty {
             lines.append("新账号的激活码（7天内有效，只显示这一次，请打印后当面交给本人，在 /activate 激活）：")
-            lines += outcome.codes.map { "  \($0.username)\t\($0.name)\t\($0.code)" }
+            lines += outcome.codes.map { "  \($0.username)\t\($0.name)\t\($0.orgName)\t\($0.code)" }
         }
         return Report(failed: false, lines: lines)
     }

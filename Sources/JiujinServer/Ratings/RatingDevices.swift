@@ -197,7 +197,7 @@ struct RatingDeviceRoutes: RouteCollection {
     }
 
     func pushPage(req: Request) async throws -> Response {
-        let staff = try req.pageStaff([.windowClerk, .villageAgent])
+        let staff = try req.pageStaff(ActorRole.frontDesk)
         let c = try await ratableCase(req, staff: staff)
         return try await renderPush(req, staff: staff, c: c, error: nil, status: .ok)
     }
@@ -215,7 +215,7 @@ struct RatingDeviceRoutes: RouteCollection {
     }
 
     func push(req: Request) async throws -> Response {
-        let staff = try req.pageStaff([.windowClerk, .villageAgent])
+        let staff = try req.pageStaff(ActorRole.frontDesk)
         let c = try await ratableCase(req, staff: staff)
         let form = try req.content.decode(PushForm.self)
         guard let device = try await ownDevices(req, staff: staff).first(where: { $0.id == form.deviceId }) else {

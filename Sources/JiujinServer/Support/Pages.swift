@@ -43,8 +43,8 @@ struct LayoutContext: Encodable, Sendable {
             func link(_ href: String, _ label: String, _ key: String) { nav.append(NavLink(href: href, label: label, active: section == key)) }
             link("/", "工作台", "home")
             switch staff.role {
-            case .windowClerk, .villageAgent:
-                link("/window", staff.role == .villageAgent ? "帮办代办" : "综合受理", "window")
+            case .windowClerk, .villageAgent, .partnerTeller:
+                link("/window", staff.role == .villageAgent ? "帮办代办" : staff.role == .partnerTeller ? "网点受理" : "综合受理", "window")
                 link("/cases", "办件列表", "cases")
             case .approver:
                 link("/inbox", "待办审批", "inbox")
@@ -54,10 +54,13 @@ struct LayoutContext: Encodable, Sendable {
                 link("/cases", "办件列表", "cases")
                 link("/admin/delegations", "委托管理", "delegations")
                 link("/admin/seals", "印章管理", "seals")
+                link("/admin/log", "管理日志", "log")
             case .administrator:
                 link("/cases", "办件列表", "cases")
                 link("/admin/staff", "账号管理", "staff")
+                link("/admin/import", "导入导出", "import")
                 link("/admin/devices", "评价器", "devices")
+                link("/admin/log", "管理日志", "log")
             case .applicant, .system:
                 break
             }
