@@ -70,7 +70,11 @@ import ZIPFoundation
             #expect(left.summary.last?.retired == 1)
             #expect(try await c.send(.GET, "/api/v1/auth/me", token: token).status == .unauthorized)
             let imported = try await AdminChangeModel.query(on: app.db).filter(\.$action == "imported").count()
-            #expect(imported == 3 + 3 + 2 + 1 + 2)
+            #expect(imported == 3 + 3 + 2 + 1)
+            // The renamed town, the new phone: each change logged with what it was and what it became.
+            let renamed = try #require(try await AdminChangeModel.query(on: app.db).filter(\.$action == "updated").filter(\.$subjectId == "town-100").first())
+            #expect(renamed.beforeJSON?.contains("石门镇便民服务中心") == true && renamed.afterJSON?.contains("石门街道便民服务中心") == true)
+            #expect(try await AdminChangeModel.query(on: app.db).filter(\.$action == "deactivated").count() == 1)
         }
     }
 

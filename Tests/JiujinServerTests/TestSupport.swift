@@ -177,7 +177,20 @@ final class WebClient: @unchecked Sendable {
         return try await send(.POST, path, form: fields)
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, form: [(String, String)]?) async throws -> Page {
+    /// Posts a multipart form with one file, as a browser's upload form does (the page's CSRF token included).
+    @discardableResult
+    func upload(_ path: String, file: Data, name: String, fields: [(String, String)] = []) async throws -> Page {
+        let boundary = "----jiujin" + UUID().uuidString
+        var body = Data()
+        for (k, v) in fields + [("_csrf", csrf ?? "")] {
+            body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(k)\"\r\n\r\n\(v)\r\n".utf8)
+        }
+        body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(name)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
+        body += file + Data("\r\n--\(boundary)--\r\n".utf8)
+        return try await send(.POST, path, form: nil, raw: (body, "multipart/form-data; boundary=\(boundary)"))
+    }
+
+    private func send(_ method: HTTPMethod, _ path: String, form: [(String, String)]?, raw: (Data, String)? = nil) async throws -> Page {
         var headers = HTTPHeaders()
         if !cookies.isEmpty { headers.add(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")) }
         var body: ByteBuffer?
@@ -187,6 +200,9 @@ final class WebClient: @unchecked Sendable {
                 .joined(separator: "&")
             body = ByteBuffer(string: encoded)
             headers.contentType = .urlEncodedForm
+        } else if let raw {
+            body = ByteBuffer(data: raw.0)
+            headers.replaceOrAdd(name: .contentType, value: raw.1)
         }
         let res = try await app.testing().sendRequest(method, path, headers: headers, body: body)
         for header in res.headers[.setCookie] {

@@ -133,7 +133,7 @@ struct TokenService {
         return try member(row)
     }
 
-    private static let memberColumns = "s.id, s.username, s.name, s.role, s.org_id, s.phone, s.must_change_password, s.active"
+    private static let memberColumns = "s.id, s.username, s.name, s.role, s.org_id, s.phone, s.must_change_password, s.active, s.point_id, s.backup_id, s.agent_mode"
 
     private func member(_ row: SQLRow) throws -> AuthenticatedStaff? {
         guard try row.decode(column: "active", as: Bool.self),
@@ -141,7 +141,10 @@ struct TokenService {
               let org = ctx.directory.organizations[try row.decode(column: "org_id", as: String.self)] else { return nil }
         let member = StaffMember(id: try row.decode(column: "id", as: String.self), username: try row.decode(column: "username", as: String.self),
                                  name: try row.decode(column: "name", as: String.self), role: role, orgId: org.id,
-                                 phone: try row.decode(column: "phone", as: String?.self))
+                                 phone: try row.decode(column: "phone", as: String?.self),
+                                 pointId: try row.decode(column: "point_id", as: String?.self),
+                                 backupId: try row.decode(column: "backup_id", as: String?.self),
+                                 agentMode: try row.decode(column: "agent_mode", as: String?.self).flatMap(AgentMode.init))
         return AuthenticatedStaff(member: member, org: org, mustChangePassword: try row.decode(column: "must_change_password", as: Bool.self))
     }
 

@@ -78,7 +78,9 @@ struct CSRFMiddleware: AsyncMiddleware {
         // Middleware runs before the route collects the body: collect it here (within the route limit, else 413),
         // or a form larger than the first network read would look empty and be refused.
         if req.body.data == nil {
-            _ = try await req.body.collect(max: req.application.routes.defaultMaxBodySize.value).get()
+            // An upload form (the county workbook) may be larger than an ordinary form.
+            let limit = req.url.path == "/admin/import" ? ImportRoutes.maxBytes + 64 * 1024 : req.application.routes.defaultMaxBodySize.value
+            _ = try await req.body.collect(max: limit).get()
         }
         let sent = (try? req.content.get(String.self, at: "_csrf")) ?? ""
         let expected: String?
