@@ -55,6 +55,16 @@ struct CountyImporter {
         var action: String
     }
 
+    /// Creates rows in multi-row inserts of at most `chunk` rows.
+    static func insert<M: Model>(_ rows: [M], on db: Database, chunk: Int = 200) async throws {
+        var start = 0
+        while start < rows.count {
+            let end = min(start + chunk, rows.count)
+            try await Array(rows[start..<end]).create(on: db)
+            start = end
+        }
+    }
+
     static func json<T: Encodable>(_ value: T?) -> String? { value.flatMap { try? JSONCoding.string($0) } }
 
     /// What is stored, as the sheets know it.
@@ -154,30 +164,36 @@ struct CountyImporter {
         let activation = codeRows
         let sealIds = Dictionary(sealModels.map { ($0.number, $0.id ?? "") }, uniquingKeysWith: { a, _ in a })
         try await ctx.write(db) { tx in
-            func log(_ subject: AdminChangeModel.Subject, _ id: String, _ action: String, before: String?, after: String?, reason: String? = "导入") async throws {
-                try await AdminChangeModel(subject, id, action: action, actorId: actor.id, actorRole: actor.role, reason: reason, at: now,
-                                           before: before, after: after).create(on: tx)
+            // New rows go in as multi-row inserts, a few hundred at a time (within SQLite's limit on bound values).
+            var logs: [AdminChangeModel] = []
+            func log(_ subject: AdminChangeModel.Subject, _ id: String, _ action: String, before: String?, after: String?, reason: String? = "导入") {
+                logs.append(AdminChangeModel(subject, id, action: action, actorId: actor.id, actorRole: actor.role, reason: reason, at: now,
+                                             before: before, after: after))
             }
+            var newRegions: [RegionModel] = [], newOrgs: [OrganizationModel] = [], newItems: [ServiceItemModel] = []
+            var newPoints: [ServicePointModel] = [], newStaff: [StaffModel] = []
             for c in regions {
                 let r = c.value
                 if c.old != nil {
                     try await RegionModel.query(on: tx).filter(\.$id == r.code.rawValue).set(\.$name, to: r.name).set(\.$kind, to: r.kind.rawValue)
                         .set(\.$lat, to: r.location?.lat).set(\.$lon, to: r.location?.lon).update()
                 } else {
-                    try await RegionModel(r).create(on: tx)
+                    newRegions.append(RegionModel(r))
                 }
-                try await log(.region, r.code.rawValue, c.action, before: Self.json(c.old), after: Self.json(r))
+                log(.region, r.code.rawValue, c.action, before: Self.json(c.old), after: Self.json(r))
             }
+            try await Self.insert(newRegions, on: tx)
             for c in orgs {
                 let o = c.value
                 if c.old != nil {
                     try await OrganizationModel.query(on: tx).filter(\.$id == o.id).set(\.$name, to: o.name).set(\.$kind, to: o.kind.rawValue)
                         .set(\.$regionCode, to: o.region.rawValue).set(\.$creditCode, to: o.creditCode).update()
                 } else {
-                    try await OrganizationModel(o).create(on: tx)
+                    newOrgs.append(OrganizationModel(o))
                 }
-                try await log(.organization, o.id, c.action, before: Self.json(c.old), after: Self.json(o))
+                log(.organization, o.id, c.action, before: Self.json(c.old), after: Self.json(o))
             }
+            try await Self.insert(newOrgs, on: tx)
             for c in items {
                 let m = try ServiceItemModel(c.value)
                 if c.old != nil {
@@ -186,10 +202,11 @@ struct CountyImporter {
                         .set(\.$onlineDepth, to: m.onlineDepth).set(\.$isHighFrequency, to: m.isHighFrequency).set(\.$guideJSON, to: m.guideJSON)
                         .update()
                 } else {
-                    try await m.create(on: tx)
+                    newItems.append(m)
                 }
-                try await log(.item, c.value.code, c.action, before: Self.json(c.old), after: Self.json(c.value))
+                log(.item, c.value.code, c.action, before: Self.json(c.old), after: Self.json(c.value))
             }
+            try await Self.insert(newItems, on: tx)
             for c in points {
                 let m = try ServicePointModel(c.value)
                 if c.old != nil {
@@ -197,10 +214,11 @@ struct CountyImporter {
                         .set(\.$regionCode, to: m.regionCode).set(\.$orgId, to: m.orgId).set(\.$tier, to: m.tier).set(\.$recordJSON, to: m.recordJSON)
                         .update()
                 } else {
-                    try await m.create(on: tx)
+                    newPoints.append(m)
                 }
-                try await log(.point, c.value.id, c.action, before: Self.json(c.old), after: Self.json(c.value))
+                log(.point, c.value.id, c.action, before: Self.json(c.old), after: Self.json(c.value))
             }
+            try await Self.insert(newPoints, on: tx)
             for c in seals {
                 let s = c.value.seal
                 if c.old == nil {
@@ -214,7 +232,7 @@ struct CountyImporter {
                         try await SealKeys.retireAll(sealId: id, at: now, on: tx)
                     }
                 }
-                try await log(.seal, s.id, c.action, before: Self.json(c.old?.seal), after: Self.json(s))
+                log(.seal, s.id, c.action, before: Self.json(c.old?.seal), after: Self.json(s))
             }
             for c in delegations {
                 let g = c.value
@@ -228,22 +246,24 @@ struct CountyImporter {
                 let change = c.old == nil ? "created" : c.action == "retired" ? "revoked" : "updated"
                 try await DelegationChangeModel(delegation: g, change: change, actorId: actor.id, at: now,
                                                 reason: c.old == nil ? reasons[g.id] : g.revokeReason).create(on: tx)
-                try await log(.delegation, g.id, c.action, before: Self.json(c.old), after: Self.json(g), reason: reasons[g.id] ?? "导入")
+                log(.delegation, g.id, c.action, before: Self.json(c.old), after: Self.json(g), reason: reasons[g.id] ?? "导入")
             }
             for c in accounts {
                 let m = c.value.member
                 if c.old == nil {
-                    try await StaffModel(m, passwordHash: unusable, mustChangePassword: true).create(on: tx)
+                    newStaff.append(StaffModel(m, passwordHash: unusable, mustChangePassword: true))
                 } else {
                     try await StaffModel.query(on: tx).filter(\.$id == m.id).set(\.$name, to: m.name).set(\.$role, to: m.role.rawValue)
                         .set(\.$orgId, to: m.orgId).set(\.$phone, to: m.phone).set(\.$pointId, to: m.pointId).set(\.$backupId, to: m.backupId)
                         .set(\.$agentMode, to: m.agentMode?.rawValue).set(\.$active, to: c.value.active).update()
                     if c.old?.active == true && !c.value.active { try await AccountService.endSessions(of: m.id, on: tx) }
                 }
-                try await log(.account, m.id, c.old?.active == true && !c.value.active ? "deactivated" : c.action,
+                log(.account, m.id, c.old?.active == true && !c.value.active ? "deactivated" : c.action,
                               before: Self.json(c.old?.member), after: Self.json(m))
             }
-            for code in activation { try await code.create(on: tx) }
+            try await Self.insert(newStaff, on: tx)
+            try await Self.insert(activation, on: tx)
+            try await Self.insert(logs, on: tx)
         }
         try await ctx.reloadDirectory(db)
         outcome.codes = codes
