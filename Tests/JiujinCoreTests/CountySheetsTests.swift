@@ -124,3 +124,143 @@ import Testing
         #expect(Set(sheets.staff.map(\.member)) == Set(Self.demo.staff))
     }
 }
+
+/// Each rule of the catalog, point, seal, delegation and staff sheets names its row and column.
+@Suite struct CountySheetRulesTests {
+    static let known = CountySheets.Known.only(CountyWorkbookTests.directory, today: CountyWorkbookTests.today)
+
+    func problems(_ name: String, _ rows: [[String: String]]) -> [ImportProblem] {
+        let header = CountySheets.columns[name]!
+        let table = SheetTable(name: name, header: header, rows: rows.enumerated().map { i, r in .init(number: i + 2, cells: header.map { r[$0] ?? "" }) })
+        return CountySheets.read([table], known: Self.known).1
+    }
+
+    func has(_ p: [ImportProblem], _ row: Int, _ column: String?, _ words: String) -> Bool {
+        p.contains { $0.row == row && $0.column == column && $0.message.contains(words) }
+    }
+
+    static let item: [String: String] = ["事项编码": "NEW0001", "事项名称": "新事项", "事项类型": "行政许可", "实施主体": "dept-scjg", "设定依据": "某条例",
+                                        "受理条件": "符合条件", "法定时限": "20", "承诺时限": "5", "受理层级": "县、镇", "审批层级": "县"]
+
+    @Test func itemRowsAreCheckedFieldByField() {
+        var limit = Self.item; limit["承诺时限"] = "30"
+        var instant = Self.item; instant["事项编码"] = "NEW0002"; instant["即办件"] = "是"
+        var dept = Self.item; dept["事项编码"] = "NEW0003"; dept["实施主体"] = "town-100"
+        var fee = Self.item; fee["事项编码"] = "NEW0004"; fee["收费标准"] = "12.345"
+        var level = Self.item; level["事项编码"] = "NEW0005"; level["受理层级"] = "省"
+        var flag = Self.item; flag["事项编码"] = "NEW0006"; flag["可预约"] = "也许"
+        let p = problems("事项", [limit, instant, dept, fee, level, flag, Self.item])
+        #expect(has(p, 2, "承诺时限", "超过法定时限"))
+        #expect(has(p, 3, "承诺时限", "即办件"))
+        #expect(has(p, 4, "实施主体", "县直部门"))
+        #expect(has(p, 5, "收费标准", "金额"))
+        #expect(has(p, 6, "受理层级", "省"))
+        #expect(has(p, 7, "可预约", "是 或 否"))
+        #expect(has(p, 8, "事项编码", "重复"))
+        // A new item without materials or stages in the workbook cannot be used.
+        #expect(p.contains { $0.message.contains("没有申请材料") })
+    }
+
+    @Test func materialsAndStagesNameAnExistingItemAndDoNotRepeat() {
+        let header = CountySheets.materialColumns
+        func row(_ values: [String: String], _ n: Int) -> SheetTable.Row { .init(number: n, cells: header.map { values[$0] ?? "" }) }
+        let materials = SheetTable(name: "材料", header: header, rows: [
+            row(["事项编码": "NOPE", "材料名称": "身份证"], 2),
+            row(["事项编码": "SCJ0701", "材料名称": "申请书", "份数": "0"], 3),
+            row(["事项编码": "SCJ0701", "材料名称": "申请书"], 4),
+            row(["事项编码": "SCJ0701", "材料名称": "照片", "空白表格": "../etc/passwd"], 5),
+            row(["事项编码": "SCJ0701", "材料名称": "证明", "材料形式": "扫描件"], 6),
+        ])
+        let stages = SheetTable(name: "环节", header: CountySheets.stageColumns, rows: [
+            .init(number: 2, cells: ["SCJ0701", "1", "审查", "town-999"]),
+        ])
+        let p = CountySheets.read([materials, stages], known: Self.known).1
+        #expect(has(p, 2, "事项编码", "不存在"))
+        #expect(has(p, 3, "份数", "1–99"))
+        #expect(has(p, 4, "材料名称", "重复"))
+        #expect(has(p, 5, "空白表格", "文件名"))
+        #expect(has(p, 6, "材料形式", "扫描件"))
+        #expect(p.contains { $0.sheet == "环节" && $0.row == 2 && $0.column == "承办机构" && $0.message.contains("不存在") })
+    }
+
+    static let point: [String: String] = ["站点编码": "sp-new", "名称": "新站", "类型": "村（社区）便民服务站", "所属机构": "village-100201",
+                                         "所在区划": "990101100201", "地址": "村委会", "纬度": "36.5", "经度": "118.2", "工作日时段": "08:00-12:00"]
+
+    @Test func pointRowsCheckOrganisationHoursChecklistAndOfferedItems() {
+        var org = Self.point; org["所属机构"] = "town-999"
+        var kind = Self.point; kind["站点编码"] = "sp-new2"; kind["所属机构"] = "town-100"
+        var hours = Self.point; hours["站点编码"] = "sp-new3"; hours["工作日时段"] = "08:00-12:00 11:00-14:00"
+        var backwards = Self.point; backwards["站点编码"] = "sp-new4"; backwards["延时时段"] = "19:00-17:30"
+        var offered = Self.point; offered["站点编码"] = "sp-new5"; offered["可办事项"] = "SCJ0701"
+        var bank = Self.point; bank["站点编码"] = "sp-new6"; bank["类型"] = "银行合作网点"; bank["所属机构"] = "town-100"
+        bank["所在区划"] = "990101100000"; bank["可办事项"] = "NOPE"; bank["有场所"] = "是"
+        var where_ = Self.point; where_["站点编码"] = "sp-new7"; where_["纬度"] = "136"
+        var none = Self.point; none["站点编码"] = "sp-new8"; none["工作日时段"] = ""
+        let p = problems("站点", [org, kind, hours, backwards, offered, bank, where_, none])
+        #expect(has(p, 2, "所属机构", "不存在"))
+        #expect(has(p, 3, "所属机构", "此处应为"))
+        #expect(has(p, 4, "工作日时段", "重叠"))
+        #expect(has(p, 5, "延时时段", "结束时间"))
+        #expect(has(p, 6, "可办事项", "只有合作网点"))
+        #expect(has(p, 7, "可办事项", "不存在"))
+        #expect(has(p, 7, "有场所", "六有一能"))
+        #expect(has(p, 8, "纬度", "经纬度"))
+        #expect(has(p, 9, "工作日时段", "开放时间"))
+    }
+
+    @Test func slotsReadTheWaysPeopleTypeThem() throws {
+        #expect(try OpeningHours.slots("8:30-12:00，13:30～17:30").get().map(\.description) == ["08:30-12:00", "13:30-17:30"])
+        #expect(try OpeningHours.slots("24小时").get().map(\.description) == ["00:00-24:00"])
+        #expect(try OpeningHours.slots("").get().isEmpty)
+        #expect(throws: OpeningHours.SlotProblem.self) { try OpeningHours.slots("早上").get() }
+        #expect(OpeningHours(workdays: [.init(start: 510, end: 720)], weekend: [.init(start: 540, end: 720)]).summary
+                == "工作日 08:30-12:00；周末 09:00-12:00")
+    }
+
+    @Test func sealsAndDelegationsCheckOwnersHoldersItemsDatesAndBackdating() {
+        let seals = problems("印章", [
+            ["印章编号": "新章(01)", "印章名称": "章", "所有机构": "town-100", "持有机构": "town-100"],
+            ["印章编号": "新章(02)", "印章名称": "章", "所有机构": "dept-scjg", "持有机构": "town-999"],
+        ])
+        #expect(has(seals, 2, "所有机构", "此处应为"))
+        #expect(has(seals, 3, "持有机构", "不存在"))
+        let base: [String: String] = ["委托编号": "del-new", "委托书文号": "青禾发〔2026〕9号", "委托机关": "dept-scjg", "受委托机构": "town-100",
+                                      "委托事项": "SCJ0701", "生效日期": "2026-12-10", "印章编号": "审批专用章(03)"]
+        var backdated = base; backdated["委托编号"] = "del-new2"; backdated["生效日期"] = "2026-11-01"
+        var notOwn = base; notOwn["委托编号"] = "del-new3"; notOwn["委托事项"] = "MZJ0501"
+        var dates = base; dates["委托编号"] = "del-new4"; dates["截止日期"] = "2026-12-01"
+        var toDept = base; toDept["委托编号"] = "del-new5"; toDept["受委托机构"] = "dept-mzj"
+        var seal = base; seal["委托编号"] = "del-new6"; seal["印章编号"] = "审批专用章(01)"
+        var date = base; date["委托编号"] = "del-new7"; date["生效日期"] = "2026-13-01"
+        var withReason = backdated; withReason["委托编号"] = "del-new8"; withReason["补录说明"] = "依据纸质委托书补录"
+        let p = problems("委托", [base, backdated, notOwn, dates, toDept, seal, date, withReason])
+        #expect(!p.contains { $0.row == 2 || $0.row == 9 }, "\(p)")
+        #expect(has(p, 3, "补录说明", "早于今天"))
+        #expect(has(p, 4, "委托事项", "实施主体"))
+        #expect(has(p, 5, "截止日期", "早于生效日期"))
+        #expect(has(p, 6, "受委托机构", "此处应为"))
+        #expect(has(p, 7, "印章编号", "持有"))
+        #expect(has(p, 8, "生效日期", "不是有效日期"))
+    }
+
+    @Test func staffRowsCheckRolePointTellerAndBackup() {
+        let p = problems("人员", [
+            ["用户名": "gy-1", "姓名": "柜员", "角色": "合作网点柜员", "所属机构": "town-100"],
+            ["用户名": "gy-2", "姓名": "柜员", "角色": "合作网点柜员", "所属机构": "town-100", "所属站点": "sp-town-100"],
+            ["用户名": "dl-x", "姓名": "代办", "角色": "帮办代办员", "所属机构": "dept-scjg"],
+            ["用户名": "ck-x", "姓名": "窗口", "角色": "综合受理窗口人员", "所属机构": "town-100", "代办类型": "专职"],
+            ["用户名": "sp-x", "姓名": "审批", "角色": "审批人员", "所属机构": "town-100", "AB角": "sp-scjg"],
+            ["用户名": "sp-y", "姓名": "审批", "角色": "审批人员", "所属机构": "town-100", "AB角": "nobody"],
+            ["用户名": "sp-z", "姓名": "审批", "角色": "审批人员", "所属机构": "town-100", "AB角": "sp-z"],
+            ["用户名": "dl-y", "姓名": "代办", "角色": "帮办代办员", "所属机构": "town-100", "AB角": "sp-x", "代办类型": "专职"],
+        ])
+        #expect(has(p, 2, "所属站点", "须填写所属站点"))
+        #expect(has(p, 3, "所属站点", "合作网点"))
+        #expect(has(p, 4, "角色", "不能属于"))
+        #expect(has(p, 5, "代办类型", "只有帮办代办员"))
+        #expect(has(p, 7, "AB角", "不是已有"))
+        #expect(has(p, 8, "AB角", "本人"))
+        // A town-level agent (镇级帮办代办员) with a colleague of the same town as backup reads cleanly.
+        #expect(!p.contains { $0.row == 9 }, "\(p)")
+    }
+}

@@ -112,7 +112,8 @@ struct Cells {
             return nil
         }
         if let la = Double(lat), let lo = Double(lon), GeoPoint(lat: la, lon: lo).isValid { return GeoPoint(lat: la, lon: lo) }
-        problem(lat.isEmpty || Double(lat) == nil ? "纬度" : "经度", "经纬度应为数字（纬度 -90～90，经度 -180～180），两者同时填写")
+        let latOK = Double(lat).map { (-90...90).contains($0) } ?? false
+        problem(latOK ? "经度" : "纬度", "经纬度应为数字（纬度 -90～90，经度 -180～180），两者同时填写")
         return nil
     }
 }
