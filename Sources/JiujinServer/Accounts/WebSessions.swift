@@ -79,7 +79,7 @@ struct CSRFMiddleware: AsyncMiddleware {
         // or a form larger than the first network read would look empty and be refused.
         if req.body.data == nil {
             // An upload form (the county workbook) may be larger than an ordinary form.
-            let limit = req.url.path == "/admin/import" ? ImportRoutes.maxBytes + 64 * 1024 : req.application.routes.defaultMaxBodySize.value
+            let limit = UploadLimits.formLimit(path: req.url.path) ?? req.application.routes.defaultMaxBodySize.value
             _ = try await req.body.collect(max: limit).get()
         }
         let sent = (try? req.content.get(String.self, at: "_csrf")) ?? ""

@@ -44,11 +44,11 @@ struct ImportResult: Content {
 struct ImportRoutes: RouteCollection {
     static let roles: Set<ActorRole> = [.administrator]
     /// The largest workbook accepted (the reader's own limit).
-    static let maxBytes = WorkbookReader.Limits.standard.fileBytes
+    static let maxBytes = UploadLimits.workbookBytes
 
     func boot(routes: RoutesBuilder) throws {
         routes.get("admin", "import", use: page)
-        routes.on(.POST, "admin", "import", body: .collect(maxSize: ByteCount(value: Self.maxBytes + 64 * 1024)), use: upload)
+        routes.on(.POST, "admin", "import", body: .collect(maxSize: ByteCount(value: UploadLimits.formLimit(path: "/admin/import")!)), use: upload)
     }
 
     func page(req: Request) async throws -> Response {

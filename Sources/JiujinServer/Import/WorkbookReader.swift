@@ -12,7 +12,7 @@ import ZIPFoundation
 /// bytes actually inflated are counted, not the sizes the archive claims), formulas, merged cells, too many rows.
 enum WorkbookReader {
     struct Limits: Sendable {
-        var fileBytes = 30 * 1024 * 1024
+        var fileBytes = UploadLimits.workbookBytes
         /// Bytes inflated from the archive in all.
         var inflatedBytes = 300 * 1024 * 1024
         var rowsPerSheet = 20_000
