@@ -38,6 +38,8 @@ public struct Case: Hashable, Sendable {
     public var proxy: ProxyRecord?
     public var deliveryMethod: DeliveryMethod?
     public var trackingNumber: String?
+    /// The version of the item's guide the case was taken in under (nil for cases from before versions were kept).
+    public var guideVersion: Int?
     public var version: Int
     public var eventCount: Int
     public var lastHash: String
@@ -50,7 +52,7 @@ public struct Case: Hashable, Sendable {
                 stageIndex: Int = 0, assigneeId: String? = nil, limitDays: Int, acceptedOn: LocalDate? = nil, pauses: [ClockPause] = [],
                 deadline: LocalDate? = nil, materials: [StoredMaterial], reason: String? = nil, decidedAt: Date? = nil,
                 sealNumber: String? = nil, proxy: ProxyRecord? = nil, deliveryMethod: DeliveryMethod? = nil,
-                trackingNumber: String? = nil, version: Int = 1, eventCount: Int = 0, lastHash: String = CaseEvent.genesisHash,
+                trackingNumber: String? = nil, guideVersion: Int? = nil, version: Int = 1, eventCount: Int = 0, lastHash: String = CaseEvent.genesisHash,
                 createdAt: Date, updatedAt: Date) {
         self.id = id
         self.number = number
@@ -79,6 +81,7 @@ public struct Case: Hashable, Sendable {
         self.proxy = proxy
         self.deliveryMethod = deliveryMethod
         self.trackingNumber = trackingNumber
+        self.guideVersion = guideVersion
         self.version = version
         self.eventCount = eventCount
         self.lastHash = lastHash

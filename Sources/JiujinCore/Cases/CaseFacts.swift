@@ -14,6 +14,8 @@ public struct CaseFacts: Sendable {
     public var now: Date
     /// A fresh identifier for a certificate this change may issue.
     public var certificateId: String
+    /// The item's current guide version, which a new case keeps.
+    public var guideVersion: Int? { directory.guideVersions[item.code] }
 
     public init(directory: Directory, item: ServiceItem, delegations: [Delegation], colleagues: [StaffMember] = [],
                 calendar: WorkingDayCalendar, now: Date, certificateId: String) {

@@ -120,7 +120,7 @@ extension Case {
         var c = Case(id: id, number: "", itemCode: item.code, itemName: item.name, applicant: intake.applicant, channel: channel,
                      region: region, pointId: point.id, acceptedBy: staff.id, acceptingOrgId: pointOrg.id, decidingOrgId: decider.id,
                      delegationId: delegation?.id, status: next, limitDays: item.promisedLimitDays, materials: materials,
-                     proxy: proxy, createdAt: facts.now, updatedAt: facts.now)
+                     proxy: proxy, guideVersion: facts.guideVersion, createdAt: facts.now, updatedAt: facts.now)
         var details: [String: String] = ["channel": channel.rawValue, "decidingOrg": decider.id]
         if let proxy { details["authorizationValidUntil"] = proxy.authorization.validUntil.description }
         if let delegation { details["delegation"] = delegation.documentNumber }
@@ -167,7 +167,7 @@ extension Case {
         let materials = try StoredMaterial.checklist(for: item, checks: application.materials, held: held)
         var c = Case(id: id, number: "", itemCode: item.code, itemName: item.name, applicant: application.applicant, channel: .online,
                      region: region, status: .submitted, limitDays: item.promisedLimitDays, materials: materials,
-                     createdAt: facts.now, updatedAt: facts.now)
+                     guideVersion: facts.guideVersion, createdAt: facts.now, updatedAt: facts.now)
         let event = c.record(.submit, from: nil, to: .submitted, actorId: "applicant", role: .applicant, orgId: nil, pointId: nil,
                              at: facts.now, comment: comment, details: ["channel": CaseChannel.online.rawValue])
         return CaseChange(case: c, events: [event])

@@ -19,12 +19,14 @@ public struct Directory: Sendable {
     public var index: CatalogIndex
     /// Delegations not revoked (some may not have begun or may have ended: see `Delegation.isActive`).
     public var delegations: [Delegation]
+    /// Each item's current guide version (办事指南版本): every administrative change to an item makes a new one.
+    public var guideVersions: [String: Int]
 
     public static let empty = try! Directory(regions: [], organizations: [], points: [], items: [], seals: [], delegations: [])
 
     /// Builds the snapshot; `delegations` (those not revoked) add the levels where an item may be accepted to the search filter.
     public init(regions: [Region], organizations: [Organization], points: [ServicePoint], items: [ServiceItem], seals: [Seal],
-                delegations: [Delegation], version: Int = 0) throws(RegionTreeError) {
+                delegations: [Delegation], version: Int = 0, guideVersions: [String: Int] = [:]) throws(RegionTreeError) {
         let orgsById = Dictionary(organizations.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var extra: [String: Set<RegionLevel>] = [:]
         for d in delegations where d.revokedOn == nil && d.covers(.accept) {
@@ -33,6 +35,7 @@ public struct Directory: Sendable {
         }
         tree = try RegionTree(regions)
         self.version = version
+        self.guideVersions = guideVersions
         self.delegations = delegations.filter { $0.revokedOn == nil }.sorted { $0.id < $1.id }
         self.organizations = orgsById
         self.points = points.sorted { $0.id < $1.id }

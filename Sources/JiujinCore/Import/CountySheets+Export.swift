@@ -56,33 +56,9 @@ extension CountySheets {
 
     /// What is stored, as the workbook's sheets: importing it changes nothing.
     public static func export(_ d: Directory, delegations: [Delegation], seals: [(seal: Seal, active: Bool)], staff: [StaffEntry]) -> [SheetTable] {
-        let regions = d.tree.byCode.values.sorted { $0.code < $1.code }.map { r in
-            [r.code.rawValue, r.name, kindText(r.kind), number(r.location?.lat), number(r.location?.lon)]
-        }
-        let orgs = d.organizations.values.sorted { $0.id < $1.id }.map { o in [o.id, o.name, o.kind.label, o.region.rawValue, o.creditCode ?? ""] }
+        let regions = d.tree.byCode.values.sorted { $0.code < $1.code }.map(regionRow)
+        let orgs = d.organizations.values.sorted { $0.id < $1.id }.map(organizationRow)
         let items = d.items.values.sorted { $0.code < $1.code }
-        let itemRows = items.map { i -> [String] in
-            [i.code, i.name, i.type.label, i.departmentId, i.legalBasis, i.conditions, "\(i.legalLimitDays)", "\(i.promisedLimitDays)",
-             yes(i.isInstant), yuan(i.fee.amountFen), i.fee.amountFen == 0 ? "" : i.fee.basis, "\(i.siteVisits)", i.onlineDepth.label,
-             yes(i.offersAppointment), yes(i.offersExpress), yes(i.offersOnlinePayment), i.result?.name ?? "", i.result?.licenceType ?? "",
-             yes(i.isHighFrequency), [RegionLevel.county, .town, .village].filter(i.acceptLevels.contains).map(label).joined(separator: "、"),
-             label(i.decisionLevel), i.keywords.joined(separator: "、"), status(i.isInUse)]
-        }
-        let materials = items.flatMap { i in
-            i.materials.enumerated().map { n, m in
-                [i.code, "\(n + 1)", m.name, yes(m.required), label(m.form), "\(m.copies)", label(m.format), m.licenceSource ?? "",
-                 m.blankForm ?? "", m.example ?? "", m.note ?? ""]
-            }
-        }
-        let stages = items.flatMap { i in i.stages.enumerated().map { n, s in [i.code, "\(n + 1)", s, i.stageOwners?[s] ?? ""] } }
-        let points = d.points.map { p -> [String] in
-            let h = p.openingHours
-            let checks = p.checklist.map { c in c.entries.map { yes($0.met) } } ?? Array(repeating: "", count: 7)
-            return [p.id, p.name, p.kind.label, p.orgId, p.operatorOrgId ?? "", p.region.rawValue, p.address, number(p.location.lat),
-                    number(p.location.lon), "\(p.windows)", "\(p.staffCount)", p.phone ?? "", p.hours,
-                    OpeningHours.text(h?.workdays ?? []), OpeningHours.text(h?.extended ?? []), OpeningHours.text(h?.weekend ?? []),
-                    OpeningHours.text(h?.holidays ?? [])] + checks + [(p.offeredItems ?? []).joined(separator: "、"), status(p.isOpen)]
-        }
         let sealRows = seals.sorted { $0.seal.number < $1.seal.number }.map { s in
             [s.seal.number, s.seal.name, s.seal.ownerOrgId, s.seal.holderOrgId, status(s.active)]
         }
@@ -91,13 +67,57 @@ extension CountySheets {
              g.validFrom.description, g.validTo?.description ?? "", g.sealNumber ?? "", "", status(g.revokedOn == nil)]
         }
         let usernames = Dictionary(staff.map { ($0.member.id, $0.member.username) }, uniquingKeysWith: { a, _ in a })
-        let people = staff.sorted { $0.member.username < $1.member.username }.map { s in
-            [s.member.username, s.member.name, s.member.role.label, s.member.orgId, s.member.pointId ?? "",
-             s.member.backupId.flatMap { usernames[$0] } ?? "", s.member.agentMode?.label ?? "", s.member.phone ?? "", status(s.active)]
-        }
-        return [table(regionSheet, regions), table(organizationSheet, orgs), table(itemSheet, itemRows), table(materialSheet, materials),
-                table(stageSheet, stages), table(pointSheet, points), table(sealSheet, sealRows), table(delegationSheet, delegationRows),
+        let people = staff.sorted { $0.member.username < $1.member.username }.map { staffRow($0, usernames: usernames) }
+        return [table(regionSheet, regions), table(organizationSheet, orgs), table(itemSheet, items.map(itemRow)),
+                table(materialSheet, items.flatMap(materialRows)), table(stageSheet, items.flatMap(stageRows)),
+                table(pointSheet, d.points.map(pointRow)), table(sealSheet, sealRows), table(delegationSheet, delegationRows),
                 table(staffSheet, people)]
+    }
+
+    /// A region as its 区划 row.
+    public static func regionRow(_ r: Region) -> [String] {
+        [r.code.rawValue, r.name, kindText(r.kind), number(r.location?.lat), number(r.location?.lon)]
+    }
+
+    /// An organisation as its 机构 row.
+    public static func organizationRow(_ o: Organization) -> [String] { [o.id, o.name, o.kind.label, o.region.rawValue, o.creditCode ?? ""] }
+
+    /// An item as its 事项 row (every guide field).
+    public static func itemRow(_ i: ServiceItem) -> [String] {
+        [i.code, i.name, i.type.label, i.departmentId, i.legalBasis, i.conditions, "\(i.legalLimitDays)", "\(i.promisedLimitDays)",
+         yes(i.isInstant), yuan(i.fee.amountFen), i.fee.amountFen == 0 ? "" : i.fee.basis, "\(i.siteVisits)", i.onlineDepth.label,
+         yes(i.offersAppointment), yes(i.offersExpress), yes(i.offersOnlinePayment), i.result?.name ?? "", i.result?.licenceType ?? "",
+         yes(i.isHighFrequency), [RegionLevel.county, .town, .village].filter(i.acceptLevels.contains).map(label).joined(separator: "、"),
+         label(i.decisionLevel), i.keywords.joined(separator: "、"), status(i.isInUse)]
+    }
+
+    /// An item's checklist as its 材料 rows.
+    public static func materialRows(_ i: ServiceItem) -> [[String]] {
+        i.materials.enumerated().map { n, m in
+            [i.code, "\(n + 1)", m.name, yes(m.required), label(m.form), "\(m.copies)", label(m.format), m.licenceSource ?? "",
+             m.blankForm ?? "", m.example ?? "", m.note ?? ""]
+        }
+    }
+
+    /// An item's review stages as its 环节 rows.
+    public static func stageRows(_ i: ServiceItem) -> [[String]] {
+        i.stages.enumerated().map { n, s in [i.code, "\(n + 1)", s, i.stageOwners?[s] ?? ""] }
+    }
+
+    /// A service point as its 站点 row.
+    public static func pointRow(_ p: ServicePoint) -> [String] {
+        let h = p.openingHours
+        let checks = p.checklist.map { c in c.entries.map { yes($0.met) } } ?? Array(repeating: "", count: 7)
+        return [p.id, p.name, p.kind.label, p.orgId, p.operatorOrgId ?? "", p.region.rawValue, p.address, number(p.location.lat),
+                number(p.location.lon), "\(p.windows)", "\(p.staffCount)", p.phone ?? "", p.hours,
+                OpeningHours.text(h?.workdays ?? []), OpeningHours.text(h?.extended ?? []), OpeningHours.text(h?.weekend ?? []),
+                OpeningHours.text(h?.holidays ?? [])] + checks + [(p.offeredItems ?? []).joined(separator: "、"), status(p.isOpen)]
+    }
+
+    /// An account as its 人员 row; `usernames` by staff id name the AB角 backup.
+    public static func staffRow(_ s: StaffEntry, usernames: [String: String]) -> [String] {
+        [s.member.username, s.member.name, s.member.role.label, s.member.orgId, s.member.pointId ?? "",
+         s.member.backupId.flatMap { usernames[$0] } ?? "", s.member.agentMode?.label ?? "", s.member.phone ?? "", status(s.active)]
     }
 
     static let exampleCreditCode = "91370000MA3C5GXX5" + String(CreditCode.checkCharacter(of: "91370000MA3C5GXX5") ?? "0")

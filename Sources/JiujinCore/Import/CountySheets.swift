@@ -129,7 +129,7 @@ public struct CountySheets: Sendable {
         materialSheet: materialColumns, stageSheet: stageColumns, delegationSheet: delegationColumns, sealSheet: sealColumns,
         staffSheet: staffColumns,
     ]
-    static let requiredColumns: [String: [String]] = [
+    public static let requiredColumns: [String: [String]] = [
         regionSheet: ["区划代码", "名称", "类型"],
         organizationSheet: ["机构编码", "名称", "类型", "所在区划"],
         pointSheet: ["站点编码", "名称", "类型", "所属机构", "所在区划", "地址", "纬度", "经度"],

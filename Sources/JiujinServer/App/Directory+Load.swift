@@ -14,7 +14,8 @@ extension Directory {
         let items = try await ServiceItemModel.query(on: db).all().map { try $0.domain() }
         let seals = try await SealModel.query(on: db).filter(\.$active == true).all().map(\.domain)
         let delegations = try await DelegationModel.query(on: db).filter(\.$revokedOn == nil).all().map { try $0.domain() }
+        let guides = try await GuideVersionModel.current(on: db)
         return try Directory(regions: regions, organizations: orgs, points: points, items: items, seals: seals,
-                             delegations: delegations, version: version)
+                             delegations: delegations, version: version, guideVersions: guides)
     }
 }

@@ -136,6 +136,7 @@ func addMigrations(_ app: Application) {
     app.migrations.add(M014_PersonalDataAtRest())
     app.migrations.add(M015_RatingDevices())
     app.migrations.add(M016_CountyAdministration())
+    app.migrations.add(M017_GuideVersions())
 }
 
 /// The SQLite data directory holds every resident's case: only jiujin's own user may read it. The directory is

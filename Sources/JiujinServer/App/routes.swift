@@ -27,6 +27,8 @@ func routes(_ app: Application) throws {
     try web.register(collection: WorkbookRoutes())
     try web.register(collection: ImportRoutes())
     try web.register(collection: AdminLogRoutes())
+    try web.register(collection: RecordPages())
+    try web.register(collection: GuidePages())
     try web.register(collection: CertificatePages())
     try web.register(collection: RatingPages())
     try web.register(collection: RatingDeviceRoutes())

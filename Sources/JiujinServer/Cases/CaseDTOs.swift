@@ -187,6 +187,8 @@ struct CaseDetail: Content {
     var decidedAt: Date?
     /// The seal entrusted with the delegation the case runs under, if any.
     var delegationSealNumber: String?
+    /// The item's guide version the case was taken in under (办事指南版本).
+    var guideVersion: Int?
     var status: String
     var statusLabel: String
     var stage: String?
@@ -229,6 +231,7 @@ struct CaseDetail: Content {
         decisionSealNumber = c.sealNumber
         decidedAt = c.decidedAt
         delegationSealNumber = v.delegationSeal
+        guideVersion = c.guideVersion
         status = c.status.rawValue
         statusLabel = c.status.label
         stage = v.item.flatMap(c.stage(of:))

@@ -14,7 +14,7 @@ enum CaseRows {
         "accepting_org_id", "deciding_org_id", "delegation_id", "status", "resume_status", "stage_index", "assignee_id",
         "limit_days", "accepted_on", "pauses_json", "deadline", "materials_json", "reason", "decided_at", "seal_number",
         "proxy_json", "delivery_method", "tracking_number", "version", "event_count", "last_hash", "created_at", "updated_at",
-        "applicant_id_hash",
+        "applicant_id_hash", "guide_version",
     ]
     static let eventColumns = [
         "id", "case_id", "sequence", "action", "from_status", "to_status", "actor_id", "actor_role", "org_id", "point_id",
@@ -152,7 +152,8 @@ enum CaseRows {
                     decidedAt: try row.decode(column: "decided_at", as: Date?.self), sealNumber: try o("seal_number"),
                     proxy: try o("proxy_json").map { try JSONCoding.decode(ProxyRecord.self, $0) },
                     deliveryMethod: try o("delivery_method").flatMap(DeliveryMethod.init(rawValue:)),
-                    trackingNumber: try o("tracking_number"), version: try row.decode(column: "version", as: Int.self),
+                    trackingNumber: try o("tracking_number"), guideVersion: try row.decode(column: "guide_version", as: Int?.self),
+                    version: try row.decode(column: "version", as: Int.self),
                     eventCount: try row.decode(column: "event_count", as: Int.self), lastHash: try s("last_hash"),
                     createdAt: try row.decode(column: "created_at", as: Date.self),
                     updatedAt: try row.decode(column: "updated_at", as: Date.self))
@@ -188,6 +189,6 @@ enum CaseRows {
          c.assigneeId, c.limitDays, c.acceptedOn?.description, try JSONCoding.string(c.pauses), c.deadline?.description,
          try JSONCoding.string(c.materials), c.reason, c.decidedAt, c.sealNumber, try c.proxy.map { try JSONCoding.string($0) },
          c.deliveryMethod?.rawValue, c.trackingNumber, c.version, c.eventCount, c.lastHash, c.createdAt, c.updatedAt,
-         c.applicant.idNumber.map(cipher.lookupHash)]
+         c.applicant.idNumber.map(cipher.lookupHash), c.guideVersion]
     }
 }

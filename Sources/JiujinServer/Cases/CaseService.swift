@@ -66,7 +66,7 @@ struct CaseService {
         var colleagues: [StaffMember] = []
         if case .reassign = command { colleagues = try await approvers(of: current.decidingOrgId) }
         return try await onFreshDirectory {
-            let facts = try await facts(for: try ctx.directory.item(current.itemCode), colleagues: colleagues)
+            let facts = try await facts(for: try await item(of: current), colleagues: colleagues)
             return try await commit(try current.applying(command, comment: comment, by: staff.staff, facts: facts), facts: facts, isNew: false)
         }
     }
@@ -90,7 +90,7 @@ struct CaseService {
             return
         }
         try await onFreshDirectory {
-            let facts = try await facts(for: try ctx.directory.item(current.itemCode))
+            let facts = try await facts(for: try await item(of: current))
             let change = try current.applying(.recordProxyStep(.followUp), comment: nil, by: staff.staff, facts: facts)
             guard !change.events.isEmpty else {
                 // The step was recorded by an earlier entry; this one is only logged.
@@ -128,6 +128,16 @@ struct CaseService {
         let directory = ctx.directory
         return CaseFacts(directory: directory, item: item, delegations: directory.delegations, colleagues: colleagues,
                          calendar: ctx.calendar, now: ctx.now(), certificateId: CertificateService.newId())
+    }
+
+    /// The item as the guide version the case was taken in under has it: a case keeps its version's materials and
+    /// stages when the item is edited or retired later.
+    func item(of c: Case) async throws -> ServiceItem {
+        let current = try ctx.directory.item(c.itemCode)
+        guard let version = c.guideVersion, version != ctx.directory.guideVersions[c.itemCode],
+              let row = try await GuideVersionModel.query(on: db).filter(\.$itemCode == c.itemCode).filter(\.$version == version).first()
+        else { return current }
+        return try row.domain()
     }
 
     /// Runs `body` on the snapshot; when its write finds the snapshot stale, reloads it and decides once more.

@@ -94,7 +94,7 @@ struct CaseReader {
     func view(of c: Case, for staff: AuthenticatedStaff, revealed: Bool = false, parts: Parts = .all) async throws -> CaseView {
         let service = CaseService(db: db, ctx: ctx)
         let d = ctx.directory
-        let item = d.items[c.itemCode]
+        let item = try? await service.item(of: c)
         let events = try await CaseRows.events(of: c.id, on: try sqlDatabase(db))
         var actions: [CaseAction] = []
         var colleagues: [StaffMember] = []

@@ -171,7 +171,7 @@ struct CountyImporter {
                                              before: before, after: after))
             }
             var newRegions: [RegionModel] = [], newOrgs: [OrganizationModel] = [], newItems: [ServiceItemModel] = []
-            var newPoints: [ServicePointModel] = [], newStaff: [StaffModel] = []
+            var newPoints: [ServicePointModel] = [], newStaff: [StaffModel] = [], guides: [GuideVersionModel] = []
             for c in regions {
                 let r = c.value
                 if c.old != nil {
@@ -205,8 +205,11 @@ struct CountyImporter {
                     newItems.append(m)
                 }
                 log(.item, c.value.code, c.action, before: Self.json(c.old), after: Self.json(c.value))
+                guides.append(GuideVersionModel(item: c.value.code, version: (d.guideVersions[c.value.code] ?? 0) + 1, guideJSON: m.guideJSON,
+                                                actorId: actor.id, at: now))
             }
             try await Self.insert(newItems, on: tx)
+            try await Self.insert(guides, on: tx)
             for c in points {
                 let m = try ServicePointModel(c.value)
                 if c.old != nil {

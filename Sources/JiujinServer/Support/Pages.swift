@@ -54,11 +54,17 @@ struct LayoutContext: Encodable, Sendable {
                 link("/cases", "办件列表", "cases")
                 link("/admin/delegations", "委托管理", "delegations")
                 link("/admin/seals", "印章管理", "seals")
+                link("/admin/items", "事项管理", "items")
+                link("/admin/points", "站点管理", "points")
+                link("/admin/places", "机构与区划", "places")
                 link("/admin/log", "管理日志", "log")
             case .administrator:
                 link("/cases", "办件列表", "cases")
                 link("/admin/staff", "账号管理", "staff")
                 link("/admin/import", "导入导出", "import")
+                link("/admin/items", "事项管理", "items")
+                link("/admin/points", "站点管理", "points")
+                link("/admin/places", "机构与区划", "places")
                 link("/admin/devices", "评价器", "devices")
                 link("/admin/log", "管理日志", "log")
             case .applicant, .system:
@@ -87,6 +93,9 @@ enum Notices {
         "refused_intake": "已出具不予受理决定书。",
         "action": "操作已完成。",
         "delegation": "委托已保存。",
+        "saved": "已保存，立即生效。",
+        "unchanged": "没有改动。",
+        "form": "表格已上传。",
         "revoked": "委托已撤销，立即生效。",
         "seal": "印章已保存。",
         "feedback": "反馈已记录。",
