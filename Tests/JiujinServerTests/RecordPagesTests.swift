@@ -261,3 +261,32 @@ func column(_ sheet: String, _ name: String) throws -> Int { try #require(County
         }
     }
 }
+
+@Suite struct VillageDelegationTests {
+    @Test func aSupervisorDelegatesAnItemToAVillageStationWhoseAgentThenAcceptsIt() async throws {
+        try await withJiujin { app, c in
+            let d = app.jiujin.directory
+            let village = try #require(d.organizations["village-100201"])
+            let item = try #require(d.items.values.sorted { $0.code < $1.code }.first { i in
+                i.isInUse && !Authority.hasOwnRight(org: village, item: i, action: .accept)
+                    && (try? Authority.check(org: village, item: i, action: .accept, on: app.jiujin.today, delegations: d.delegations).get()) == nil
+            })
+            let agent = try await c.login("dl-100201")
+            let before = try await c.send(.POST, "/api/v1/cases", token: agent, json: TestClient.intake(item.code))
+            #expect(before.status == .forbidden, "\(before.text)")
+
+            let supervisor = WebClient(app: app)
+            _ = try await supervisor.signIn("jiandu")
+            let page = try await supervisor.get("/admin/delegations")
+            #expect(page.html.contains("value=\"village-100201\""))
+            let made = try await supervisor.post("/admin/delegations", [
+                ("documentNumber", "青禾政发〔2026〕31号"), ("toOrgIds[]", "village-100201"), ("itemCodes[]", item.code), ("canAccept", "on"),
+                ("validFrom", app.jiujin.today.description),
+            ])
+            #expect(made.status == .seeOther, "\(made.html.prefix(1500))")
+            #expect(app.jiujin.directory.delegations.contains { $0.toOrgId == "village-100201" && $0.itemCodes == [item.code] })
+            let after = try await c.send(.POST, "/api/v1/cases", token: agent, json: TestClient.intake(item.code))
+            #expect(after.status == .created, "\(after.text)")
+        }
+    }
+}

@@ -34,6 +34,8 @@ struct DelegationsPage: PageContext {
     var layout: LayoutContext
     var rows: [Row]
     var targets: [Option]
+    /// Village (community) stations, each with its town: delegations reach them as well as towns.
+    var villages: [Option]
     var departments: [DepartmentItems]
     var today: String
     var error: String?
@@ -54,6 +56,10 @@ struct DelegationsPage: PageContext {
         }
         targets = d.organizations.values.filter { $0.kind == .town }.sorted { $0.region < $1.region }
             .map { Option(value: $0.id, label: $0.name, selected: false) }
+        villages = d.organizations.values.filter { $0.kind == .village }.sorted { $0.region < $1.region }.map { v in
+            let town = v.region.parent.flatMap { d.tree[$0]?.name }
+            return Option(value: v.id, label: (town.map { $0 + " · " } ?? "") + v.name, selected: false)
+        }
         departments = d.organizations.values.filter { $0.kind == .department }.sorted { $0.id < $1.id }.compactMap { dept in
             let items = d.items.values.filter { $0.departmentId == dept.id }.sorted { $0.code < $1.code }
             return items.isEmpty ? nil : DepartmentItems(name: dept.name, items: items.map { ItemChoice(code: $0.code, name: $0.name) })

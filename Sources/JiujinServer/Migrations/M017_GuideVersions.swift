@@ -29,11 +29,18 @@ struct M017_GuideVersions: AsyncMigration {
             .field("uploaded_by", .string, .required)
             .create()
         try await db.schema("cases").field("guide_version", .int).update()
-        let now = Date()
-        let items = try await ServiceItemModel.query(on: db).all()
-        try await CountyImporter.insert(items.map { GuideVersionModel(item: $0.id ?? "", version: 1, guideJSON: $0.guideJSON, actorId: "system", at: now) },
-                                        on: db)
         guard let sql = db as? SQLDatabase else { return }
+        // The items stored before versions were kept are version 1 as they stand.
+        let now = Date()
+        let items = try await sql.select().column("code").column("guide_json").from("service_items").all()
+        for chunk in stride(from: 0, to: items.count, by: 100) {
+            var insert = sql.insert(into: "item_guides").columns("id", "item_code", "version", "guide_json", "recorded_at", "actor_id")
+            for row in items[chunk..<min(chunk + 100, items.count)] {
+                insert = insert.values(SQLBind(UUID()), SQLBind(try row.decode(column: "code", as: String.self)), SQLBind(1),
+                                       SQLBind(try row.decode(column: "guide_json", as: String.self)), SQLBind(now), SQLBind("system"))
+            }
+            try await insert.run()
+        }
         try await sql.create(index: "idx_item_forms_name").on("item_forms").column("item_code").column("file_name").run()
         try await M007_AppendOnlyRecords.protect(["item_guides", "item_forms"], on: sql)
     }
