@@ -65,6 +65,15 @@ func column(_ sheet: String, _ name: String) throws -> Int { try #require(County
             let laterCase = try #require(try await CaseRows.find(laterId, cipher: app.jiujin.cipher, on: try sqlDatabase(app.db)))
             #expect(laterCase.guideVersion == 2)
             #expect(try await admin.get("/admin/items?q=SCJ0701").html.contains("第 2 版"))
+            // The same over the API: the versions, one version's guide, and the case's own version.
+            let list = try await c.send(.GET, "/api/v1/items/SCJ0701/guides")
+            #expect(list.status == .ok && list.array.map { $0["version"] as? Int } == [2, 1] && list.array.first?["current"] as? Bool == true)
+            let first = try await c.send(.GET, "/api/v1/items/SCJ0701/guides/1")
+            let guide = try #require(first["guide"] as? [String: Any])
+            #expect((guide["materials"] as? [[String: Any]])?.first?["name"] as? String == oldFirst && first["current"] as? Bool == false)
+            #expect(try await c.send(.GET, "/api/v1/items/SCJ0701/guides/x").status == .notFound)
+            #expect(try await c.send(.GET, "/api/v1/items/NOPE/guides").status == .notFound)
+            #expect(try await c.send(.GET, "/api/v1/cases/\(caseId)", token: agent).int("guideVersion") == 1)
         }
     }
 

@@ -7,8 +7,38 @@ struct CatalogController: RouteCollection {
     func boot(routes: RoutesBuilder) throws {
         routes.get("items", use: search)
         routes.get("items", ":code", use: guide)
+        routes.get("items", ":code", "guides", use: versions)
+        routes.get("items", ":code", "guides", ":version", use: version)
         routes.get("authority", use: authority)
         routes.get("delegations", use: delegations)
+    }
+
+    /// One stored version of an item's guide (办事指南版本).
+    struct GuideVersion: Content {
+        var version: Int
+        var recordedAt: Date
+        var current: Bool
+        var guide: ServiceItem?
+    }
+
+    /// Every version of an item's guide, newest first (without the guides).
+    func versions(req: Request) async throws -> [GuideVersion] {
+        let code = req.parameters.get("code") ?? ""
+        guard req.jiujin.directory.items[code] != nil else { throw APIError.notFound("事项「\(TextLimit.echo(code))」") }
+        let current = req.jiujin.directory.guideVersions[code]
+        return try await GuideVersionModel.query(on: req.db).filter(\.$itemCode == code).sort(\.$version, .descending)
+            .field(\.$id).field(\.$version).field(\.$recordedAt).all()
+            .map { GuideVersion(version: $0.version, recordedAt: $0.recordedAt, current: $0.version == current, guide: nil) }
+    }
+
+    /// One version of an item's guide as it stood: what a case taken in under it was decided by.
+    func version(req: Request) async throws -> GuideVersion {
+        let code = req.parameters.get("code") ?? ""
+        guard let n = req.parameters.get("version").flatMap(Int.init),
+              let row = try await GuideVersionModel.query(on: req.db).filter(\.$itemCode == code).filter(\.$version == n).first() else {
+            throw APIError.notFound("事项「\(TextLimit.echo(code))」的该版办事指南")
+        }
+        return GuideVersion(version: n, recordedAt: row.recordedAt, current: req.jiujin.directory.guideVersions[code] == n, guide: try row.domain())
     }
 
     struct ItemSummary: Content {
