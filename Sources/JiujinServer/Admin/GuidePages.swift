@@ -130,7 +130,9 @@ struct GuidePages: RouteCollection {
         response.headers.contentType = HTTPMediaType(type: String(row.contentType.split(separator: "/")[0]),
                                                      subType: String(row.contentType.split(separator: "/").last ?? "octet-stream"))
         let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "form"
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"form\"; filename*=UTF-8''\(encoded)")
+        let ext = (name as NSString).pathExtension
+        let fallback = "form" + (!ext.isEmpty && ext.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } ? "." + ext : "")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(fallback)\"; filename*=UTF-8''\(encoded)")
         response.headers.replaceOrAdd(name: .eTag, value: "\"\(row.sha256)\"")
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         return response

@@ -69,6 +69,14 @@ struct FieldView: Encodable, Sendable {
     var readonly: Bool
     var hint: String?
     var maxLength: Int
+    /// The id of the page's list of known codes for this column (organisations, regions, points), when it names one.
+    var list: String?
+}
+
+/// Known codes a field may name, offered as the browser's suggestions (`<datalist>`).
+struct DataListView: Encodable, Sendable {
+    var id: String
+    var options: [Option]
 }
 
 /// A grid of sub-rows (an item's materials or stages): one line per row, one cell per column.
@@ -97,6 +105,7 @@ struct RecordPage: PageContext {
     var versions: [VersionView]
     var forms: [FormFileView]
     var logPath: String?
+    var datalists: [DataListView]
 }
 
 struct VersionView: Encodable, Sendable {
@@ -128,7 +137,13 @@ struct RecordForms {
     /// How many blank lines an item's grids offer for new materials and stages.
     static let spareRows = 3
     /// The most sub-rows one form sends.
-    static let maxRows = 80
+    static let maxRows = 300
+    /// The template's first example row of each sheet, for the hints.
+    static let examples: [String: [String]] = Dictionary(CountySheets.template().map { ($0.name, $0.rows.first?.cells ?? []) },
+                                                         uniquingKeysWith: { a, _ in a })
+    /// Columns that name an organisation, a region or a point, and the list that suggests them.
+    static let lists: [String: String] = ["实施主体": "orgs", "所属机构": "orgs", "运营机构": "orgs", "承办机构": "orgs", "所在区划": "regions",
+                                          "所属站点": "points"]
 
     static func field(sheet: String, column: String, index: Int, name: String, value: String, error: String?, readonly: Bool) -> FieldView {
         let required = CountySheets.requiredColumns[sheet]?.contains(column) ?? false
@@ -136,10 +151,11 @@ struct RecordForms {
             (required ? [] : [Option(value: "", label: "（空）", selected: value.isEmpty)])
                 + list.map { Option(value: $0, label: $0, selected: $0 == value) }
         }
-        let example = CountySheets.template().first { $0.name == sheet }?.rows.first?.cells
-        let hint = choices == nil ? example.flatMap { index < $0.count && !$0[index].isEmpty ? "例：" + $0[index] : nil } : nil
+        let example = examples[sheet] ?? []
+        let hint = choices == nil && index < example.count && !example[index].isEmpty ? "例：" + example[index] : nil
         return FieldView(name: name, label: column, value: value, error: error, choices: choices, multiline: multiline.contains(column),
-                         required: required, readonly: readonly, hint: hint, maxLength: longColumns.contains(column) ? 2000 : 500)
+                         required: required, readonly: readonly, hint: hint, maxLength: longColumns.contains(column) ? 2000 : 500,
+                         list: readonly ? nil : lists[column])
     }
 
     /// The form of a record: its row's values (blank for a new one) with the problems of a failed save.
@@ -185,12 +201,26 @@ struct RecordForms {
         if kind == .item, let key {
             (versions, forms) = try await itemExtras(code: key)
         }
+        let wanted = Set((fields + gridViews.flatMap { $0.rows.first ?? [] }).compactMap(\.list))
+        let d = req.jiujin.directory
+        var datalists: [DataListView] = []
+        if wanted.contains("orgs") {
+            datalists.append(DataListView(id: "orgs", options: d.organizations.values.sorted { $0.id < $1.id }
+                .map { Option(value: $0.id, label: "\($0.name)（\($0.kind.label)）", selected: false) }))
+        }
+        if wanted.contains("regions") {
+            datalists.append(DataListView(id: "regions", options: d.tree.byCode.values.sorted { $0.code < $1.code }
+                .map { Option(value: $0.code.rawValue, label: $0.name, selected: false) }))
+        }
+        if wanted.contains("points") {
+            datalists.append(DataListView(id: "points", options: d.points.map { Option(value: $0.id, label: $0.name, selected: false) }))
+        }
         let path = "/admin/records/\(kind.rawValue)/" + (key.map(Self.escape) ?? "new")
         let page = RecordPage(
             layout: req.layout(title: key.map { "\(kind.noun) \($0)" } ?? "新增\(kind.noun)", section: kind.section), kind: kind.rawValue,
             noun: kind.noun, isNew: key == nil, key: key ?? "", action: path, listPath: kind.listPath, fields: fields, grids: gridViews,
             problems: loose.map(ProblemView.init), problemCount: problems.count, versions: versions, forms: forms,
-            logPath: key.map { "/admin/log?subject=" + Self.escape(kind == .staff ? "u-" + $0 : $0) })
+            logPath: key.map { "/admin/log?subject=" + Self.escape(kind == .staff ? "u-" + $0 : $0) }, datalists: datalists)
         return try await req.render(page, status: status)
     }
 

@@ -148,6 +148,8 @@ struct CountyImporter {
         let unusable = newAccounts.isEmpty ? "" : try await ctx.passwords.hash(TokenService.randomToken())
         let now = ctx.now()
         var codes: [IssuedCode] = []
+        // A new account's organisation may be new in this same workbook.
+        let importedOrgs = Dictionary(sheets.organizations.map { ($0.organization.id, $0.organization) }, uniquingKeysWith: { a, _ in a })
         var codeRows: [ActivationCodeModel] = []
         for a in newAccounts {
             let code = ActivationCode.generate()
@@ -159,7 +161,9 @@ struct CountyImporter {
             row.createdAt = now
             row.expiresAt = now.addingTimeInterval(ActivationCode.lifetime)
             codeRows.append(row)
-            codes.append(IssuedCode(username: a.value.member.username, name: a.value.member.name, orgName: d.name(ofOrg: a.value.member.orgId), code: code))
+            let orgId = a.value.member.orgId
+            codes.append(IssuedCode(username: a.value.member.username, name: a.value.member.name,
+                                    orgName: importedOrgs[orgId]?.name ?? d.name(ofOrg: orgId), code: code))
         }
         let activation = codeRows
         let sealIds = Dictionary(sealModels.map { ($0.number, $0.id ?? "") }, uniquingKeysWith: { a, _ in a })
