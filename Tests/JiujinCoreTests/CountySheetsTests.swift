@@ -264,3 +264,19 @@ import Testing
         #expect(!p.contains { $0.row == 9 }, "\(p)")
     }
 }
+
+@Suite struct GuideEncodingTests {
+    @Test func anItemsAcceptLevelsEncodeInOneOrderWhateverTheSetsOrder() throws {
+        var item = try #require(DemoCounty.build().items.first)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        item.acceptLevels = [.village, .town, .county]
+        let a = try encoder.encode(item)
+        item.acceptLevels = [.county, .village, .town]
+        let b = try encoder.encode(item)
+        #expect(a == b && String(decoding: a, as: UTF8.self).contains(#""acceptLevels":["county","town","village"]"#))
+        let back = try JSONDecoder().decode(ServiceItem.self, from: Data(String(decoding: a, as: UTF8.self)
+            .replacingOccurrences(of: #"["county","town","village"]"#, with: #"["town","village","county"]"#).utf8))
+        #expect(back == item)
+    }
+}

@@ -123,7 +123,7 @@ func column(_ sheet: String, _ name: String) throws -> Int { try #require(County
             let item = try #require(app.jiujin.directory.items["SCJ0799"])
             #expect(item.materials.count == 2 && item.stages == ["审查", "决定"] && app.jiujin.directory.guideVersions["SCJ0799"] == 1)
             let log = try await AdminChangeModel.query(on: app.db).filter(\.$subjectId == "SCJ0799").first()
-            #expect(log?.action == "imported" && log?.actorId == "u-jiandu" && log?.beforeJSON == nil)
+            #expect(log?.action == "created" && log?.reason == "管理页面" && log?.actorId == "u-jiandu" && log?.beforeJSON == nil)
         }
     }
 
@@ -182,7 +182,7 @@ func column(_ sheet: String, _ name: String) throws -> Int { try #require(County
             let after = try #require(try await StaffModel.find(stored.id, on: app.db))
             #expect(after.role == ActorRole.approver.rawValue && after.orgId == "town-101" && after.backupId == nil)
             let entries = try await AdminChangeModel.query(on: app.db).filter(\.$subjectId == stored.id!).sort(\.$at).all()
-            #expect(entries.map(\.action) == ["imported", "updated"] && entries[1].beforeJSON?.contains("town-100") == true
+            #expect(entries.map(\.action) == ["created", "updated"] && entries[1].beforeJSON?.contains("town-100") == true
                     && entries[1].afterJSON?.contains("town-101") == true)
         }
     }

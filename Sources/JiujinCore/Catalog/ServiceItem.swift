@@ -33,7 +33,7 @@ public struct ServiceItem: Codable, Hashable, Sendable, Identifiable {
     public var isHighFrequency: Bool
     /// The implementation list (实施清单): levels where the item may be
     /// accepted by right, and the level that decides by right.
-    public var acceptLevels: Set<RegionLevel>
+    @InOrder public var acceptLevels: Set<RegionLevel>
     public var decisionLevel: RegionLevel
     /// Extra words residents use for this item (e.g. 开店、营业执照).
     public var keywords: [String]
@@ -214,4 +214,20 @@ public struct Material: Codable, Hashable, Sendable {
 
     /// Whether it is waived (免提交) for an applicant whose licence library holds these licence types.
     public func isWaived(holding held: Set<String>) -> Bool { licenceSource.map(held.contains) ?? false }
+}
+
+/// A set written in its elements' order, so the same set always encodes to the same JSON (the stored guide, the
+/// administration log's before → after); read from an array in any order.
+@propertyWrapper
+public struct InOrder<Element: Hashable & Codable & Comparable & Sendable>: Codable, Hashable, Sendable {
+    public var wrappedValue: Set<Element>
+
+    public init(wrappedValue: Set<Element>) { self.wrappedValue = wrappedValue }
+
+    public init(from decoder: Decoder) throws { wrappedValue = Set(try decoder.singleValueContainer().decode([Element].self)) }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(wrappedValue.sorted())
+    }
 }

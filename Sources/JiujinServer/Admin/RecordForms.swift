@@ -283,7 +283,7 @@ struct RecordForms {
             tables.append(SheetTable(name: sheet, header: CountySheets.columns[sheet] ?? [],
                                      rows: rows.enumerated().map { .init(number: $0.offset + 2, cells: $0.element) }))
         }
-        return try await CountyImporter(db: req.db, ctx: req.jiujin).run(tables, dryRun: false, actor: .init(id: staff.id, role: staff.role.rawValue))
+        return try await CountyImporter(db: req.db, ctx: req.jiujin).run(tables, dryRun: false, actor: .init(id: staff.id, role: staff.role.rawValue, onPage: true))
     }
 
     /// Whether a record with this key is stored already.

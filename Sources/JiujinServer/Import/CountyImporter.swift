@@ -44,6 +44,12 @@ struct CountyImporter {
     struct Actor: Sendable {
         var id: String
         var role: String
+        /// A change made on an administration page (one record) rather than by a workbook: logged as such.
+        var onPage = false
+
+        /// How the log names where a change came from, and what it calls an added row.
+        var source: String { onPage ? "管理页面" : "导入" }
+        var added: String { onPage ? "created" : "imported" }
 
         static let commandLine = Actor(id: "cli", role: ActorRole.system.rawValue)
     }
@@ -94,7 +100,7 @@ struct CountyImporter {
             var changes: [Change<T>] = []
             for value in rows {
                 guard let before = old(value) else {
-                    if inUse(value) { s.added += 1; changes.append(Change(value: value, old: nil, action: "imported")) }
+                    if inUse(value) { s.added += 1; changes.append(Change(value: value, old: nil, action: actor.added)) }
                     continue
                 }
                 if before == value { s.unchanged += 1; continue }
@@ -170,8 +176,8 @@ struct CountyImporter {
         try await ctx.write(db) { tx in
             // New rows go in as multi-row inserts, a few hundred at a time (within SQLite's limit on bound values).
             var logs: [AdminChangeModel] = []
-            func log(_ subject: AdminChangeModel.Subject, _ id: String, _ action: String, before: String?, after: String?, reason: String? = "导入") {
-                logs.append(AdminChangeModel(subject, id, action: action, actorId: actor.id, actorRole: actor.role, reason: reason, at: now,
+            func log(_ subject: AdminChangeModel.Subject, _ id: String, _ action: String, before: String?, after: String?, reason: String? = nil) {
+                logs.append(AdminChangeModel(subject, id, action: action, actorId: actor.id, actorRole: actor.role, reason: reason ?? actor.source, at: now,
                                              before: before, after: after))
             }
             var newRegions: [RegionModel] = [], newOrgs: [OrganizationModel] = [], newItems: [ServiceItemModel] = []
@@ -253,7 +259,7 @@ struct CountyImporter {
                 let change = c.old == nil ? "created" : c.action == "retired" ? "revoked" : "updated"
                 try await DelegationChangeModel(delegation: g, change: change, actorId: actor.id, at: now,
                                                 reason: c.old == nil ? reasons[g.id] : g.revokeReason).create(on: tx)
-                log(.delegation, g.id, c.action, before: Self.json(c.old), after: Self.json(g), reason: reasons[g.id] ?? "导入")
+                log(.delegation, g.id, c.action, before: Self.json(c.old), after: Self.json(g), reason: reasons[g.id] ?? actor.source)
             }
             for c in accounts {
                 let m = c.value.member
