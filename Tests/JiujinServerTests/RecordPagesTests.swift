@@ -299,3 +299,35 @@ func column(_ sheet: String, _ name: String) throws -> Int { try #require(County
         }
     }
 }
+
+@Suite struct AdministrationLogKindsTests {
+    /// Retiring an item, closing a point, renaming a seal and revoking a delegation through the workbook: each is in
+    /// the administration log with its kind, what it was and what it became.
+    @Test func everyKindOfChangeIsLoggedWithBeforeAndAfter() async throws {
+        try await withJiujin { app, _ in
+            var tables = try await CountyWorkbook.tables(db: app.db, ctx: app.jiujin)
+            func edit(_ sheet: String, key: String, _ name: String, _ value: String) throws {
+                let t = try #require(tables.firstIndex { $0.name == sheet })
+                let r = try #require(tables[t].rows.firstIndex { $0.cells.first == key })
+                tables[t].rows[r].cells[try column(sheet, name)] = value
+            }
+            let point = try #require(app.jiujin.directory.points.first { $0.kind == .villageStation })
+            let delegation = try #require(app.jiujin.directory.delegations.first)
+            let seal = try #require(app.jiujin.directory.sealsByHolder.values.flatMap { $0 }.first)
+            try edit("事项", key: "SCJ0702", "状态", "停用")
+            try edit("站点", key: point.id, "状态", "停用")
+            try edit("印章", key: seal.number, "印章名称", seal.name + "（换刻）")
+            try edit("委托", key: delegation.id, "状态", "停用")
+            let outcome = try await CountyImporter(db: app.db, ctx: app.jiujin).run(tables, dryRun: false, actor: .init(id: "u-admin", role: "administrator"))
+            #expect(outcome.problems.isEmpty, "\(outcome.problems)")
+            let log = try await AdminChangeModel.query(on: app.db).filter(\.$actorId == "u-admin").all()
+            let byKind = Dictionary(grouping: log, by: \.subjectKind)
+            #expect(byKind["item"]?.map(\.action) == ["retired"] && byKind["item"]?.first?.afterJSON?.contains("retiredOn") == true)
+            #expect(byKind["point"]?.map(\.action) == ["retired"] && byKind["point"]?.first?.subjectId == point.id)
+            #expect(byKind["seal"]?.map(\.action) == ["updated"] && byKind["seal"]?.first?.afterJSON?.contains("（换刻）") == true)
+            #expect(byKind["delegation"]?.map(\.action) == ["retired"] && byKind["delegation"]?.first?.beforeJSON != nil)
+            #expect(log.allSatisfy { $0.reason == "导入" })
+            #expect(app.jiujin.directory.items["SCJ0702"]?.isInUse == false && app.jiujin.directory.guideVersions["SCJ0702"] == 2)
+        }
+    }
+}
