@@ -209,7 +209,7 @@ struct VerifyAudit: AsyncParsableCommand {
             problem = report.firstProblem
             if problem == nil {
                 print("审计校验通过 / audit chain intact: \(report.casesChecked) 件办件，\(report.eventsChecked) 条事件，"
-                      + "\(report.checkpointsChecked) 个审计锚点")
+                      + "\(report.checkpointsChecked) 个审计锚点，\(report.filesChecked) 个材料文件")
             }
         }
         if let problem {

@@ -31,6 +31,7 @@ func withJiujin(demo: Bool = true, tune: (inout ServerOptions) -> Void = { _ in 
         if case .postgres = storage { options.sealKey = testSealKey }
         if !demo { options.publicURL = "https://jiujin.test" }
         options.auditDirectory = NSTemporaryDirectory() + "jiujin-audit-" + UUID().uuidString
+        options.filesDirectory = NSTemporaryDirectory() + "jiujin-files-" + UUID().uuidString
         tune(&options)
         try await configure(app, options: options)
         try await body(app, TestClient(app: app))
@@ -179,6 +180,12 @@ final class WebClient: @unchecked Sendable {
 
     /// Posts a multipart form with one file, as a browser's upload form does (the page's CSRF token included).
     @discardableResult
+    /// A multipart form with several files (`field`, file name, content) and plain fields, with the session's CSRF token.
+    func upload(_ path: String, files: [(field: String, name: String, data: Data)], fields: [(String, String)] = []) async throws -> Page {
+        let (body, type) = multipart(files: files, fields: fields + [("_csrf", csrf ?? "")])
+        return try await send(.POST, path, form: nil, raw: (body, type))
+    }
+
     func upload(_ path: String, file: Data, name: String, fields: [(String, String)] = []) async throws -> Page {
         let boundary = "----jiujin" + UUID().uuidString
         var body = Data()
@@ -222,4 +229,20 @@ final class WebClient: @unchecked Sendable {
         try await get("/login")
         return try await post("/login", [("username", username), ("password", password), ("next", "/")])
     }
+}
+
+
+/// A multipart/form-data body and its content type.
+func multipart(files: [(field: String, name: String, data: Data)], fields: [(String, String)] = []) -> (Data, String) {
+    let boundary = "----jiujin" + UUID().uuidString
+    var body = Data()
+    for (k, v) in fields {
+        body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(k)\"\r\n\r\n\(v)\r\n".utf8)
+    }
+    for f in files {
+        body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(f.field)\"; filename=\"\(f.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
+        body += f.data + Data("\r\n".utf8)
+    }
+    body += Data("--\(boundary)--\r\n".utf8)
+    return (body, "multipart/form-data; boundary=\(boundary)")
 }

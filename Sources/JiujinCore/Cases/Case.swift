@@ -111,10 +111,10 @@ public struct Case: Hashable, Sendable {
 
     /// Appends the next event of the chain and advances the head.
     mutating func record(_ action: CaseAction, from: CaseStatus?, to: CaseStatus, actorId: String, role: ActorRole, orgId: String?,
-                         pointId: String?, at: Date, comment: String?, details: [String: String]) -> CaseEvent {
+                         pointId: String?, at: Date, comment: String?, attachments: [String] = [], details: [String: String]) -> CaseEvent {
         let event = CaseEvent(caseId: id.uuidString, sequence: eventCount + 1, action: action, fromStatus: from, toStatus: to,
                               actorId: actorId, actorRole: role, orgId: orgId, pointId: pointId, at: at,
-                              comment: comment, details: details, previousHash: lastHash)
+                              comment: comment, attachments: attachments, details: details, previousHash: lastHash)
         eventCount += 1
         lastHash = event.hash
         return event

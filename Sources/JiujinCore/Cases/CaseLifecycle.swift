@@ -34,6 +34,8 @@ public enum CaseAction: String, Codable, Sendable, CaseIterable {
     case reassign
     /// 代办步骤: the agent records a proxy step; a note in the history, not a move of the lifecycle.
     case recordProxyStep = "record_proxy_step"
+    /// 上传材料: the files (scans, photos, PDFs) of one material; the status does not change.
+    case attachMaterial = "attach_material"
 
     public var label: String {
         switch self {
@@ -53,6 +55,7 @@ public enum CaseAction: String, Codable, Sendable, CaseIterable {
         case .withdraw: return "撤回"
         case .reassign: return "转交（AB角）"
         case .recordProxyStep: return "记录代办步骤"
+        case .attachMaterial: return "上传材料"
         }
     }
 

@@ -21,13 +21,16 @@ public struct StoredMaterial: Codable, Hashable, Sendable {
     /// The licence library supplies it for this applicant (免提交).
     public var waivable: Bool
     public var note: String?
+    /// The files it was handed in as (scans, photos, PDFs), the latest upload; earlier ones stay in the history.
+    public var files: [MaterialFile]?
 
-    public init(name: String, required: Bool, provided: Bool, waivable: Bool, note: String? = nil) {
+    public init(name: String, required: Bool, provided: Bool, waivable: Bool, note: String? = nil, files: [MaterialFile]? = nil) {
         self.name = name
         self.required = required
         self.provided = provided
         self.waivable = waivable
         self.note = note
+        self.files = files
     }
 
     /// Still owed by the applicant: required, not handed in, not waived.

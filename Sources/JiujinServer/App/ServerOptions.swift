@@ -1,4 +1,5 @@
 import Foundation
+import JiujinCore
 import Vapor
 
 /// How the server is started: every setting jiujin reads from its environment,
@@ -36,6 +37,10 @@ public struct ServerOptions: Sendable {
     /// JIUJIN_AUDIT_DIR: where signed audit checkpoints are written (default `<data dir>/audit-checkpoints`). Put it
     /// where the database's users cannot write, or copy the files off the machine.
     public var auditDirectory: String
+    /// JIUJIN_FILES_DIR: where material files are stored by their SHA-256 (several processes on PostgreSQL share it).
+    public var filesDirectory: String
+    /// JIUJIN_MAX_FILE_MB, JIUJIN_MAX_CASE_MB: how large one material file, and all the files of one case, may be.
+    public var fileLimits = FileLimits.standard
     /// JIUJIN_FOLLOWUP_DAYS: working days a bad rating's follow-up gets (1–30).
     public var followUpDays: Int
     /// JIUJIN_HOME: the folder holding Resources/Views and Public.
@@ -77,6 +82,7 @@ public struct ServerOptions: Sendable {
         self.sealKey = sealKey
         self.publicURL = publicURL
         auditDirectory = dataDirectory + "/audit-checkpoints"
+        filesDirectory = dataDirectory + "/files"
         self.followUpDays = followUpDays
         self.home = home
         self.environmentName = environmentName
@@ -109,6 +115,9 @@ public struct ServerOptions: Sendable {
         ("JIUJIN_METRICS_TOKEN", "when set, /metrics answers only Authorization: Bearer <this token>"),
         ("JIUJIN_ADMIN_PASSWORD", "jiujin create-admin only: the administrator's password, instead of an activation code"),
         ("JIUJIN_AUDIT_DIR", "where the daily signed audit checkpoints are written (default <JIUJIN_DATA_DIR>/audit-checkpoints)"),
+        ("JIUJIN_FILES_DIR", "where material files (scans, photos, PDFs) are kept by their SHA-256 (default <JIUJIN_DATA_DIR>/files)"),
+        ("JIUJIN_MAX_FILE_MB", "the largest material file accepted, in MB (default 10)"),
+        ("JIUJIN_MAX_CASE_MB", "the most all the material files of one case may hold, in MB (default 50)"),
         ("JIUJIN_RATE_LIMIT_SCALE", "multiplies the rate limits of sign-in and the public pages (default 1; 0 = off)"),
     ]
 
@@ -131,6 +140,10 @@ public struct ServerOptions: Sendable {
                              rateLimitScale: value("JIUJIN_RATE_LIMIT_SCALE").flatMap(Double.init).flatMap { $0.isFinite && $0 >= 0 && $0 <= 1000 ? $0 : nil } ?? 1,
                              metricsToken: value("JIUJIN_METRICS_TOKEN"))
         if let audit = value("JIUJIN_AUDIT_DIR") { options.auditDirectory = audit }
+        if let files = value("JIUJIN_FILES_DIR") { options.filesDirectory = files }
+        let mb = { (name: String) in value(name).flatMap(Int.init).flatMap { (1...1024).contains($0) ? $0 * 1024 * 1024 : nil } }
+        if let perFile = mb("JIUJIN_MAX_FILE_MB") { options.fileLimits.perFile = perFile }
+        if let perCase = mb("JIUJIN_MAX_CASE_MB") { options.fileLimits.perCase = perCase }
         options.adminPassword = value("JIUJIN_ADMIN_PASSWORD")
         return options
     }

@@ -12,13 +12,16 @@ public enum AuditVerifier {
         public var eventsChecked: Int
         /// Signed checkpoints replayed and checked against the database.
         public var checkpointsChecked = 0
+        /// Material files whose content was read and matched the hash their event records.
+        public var filesChecked = 0
         /// The first broken event found, e.g. "办件 990101-20261121-000001 第 3 条事件：…".
         public var firstProblem: String?
     }
 
     /// `key`: the audit chain key; every event must carry its seal, and the last event's digest must match the case
     /// row as it stands (a case row edited by hand disagrees).
-    static func verify(_ db: Database, key: SymmetricKey, cipher: FieldCipher, batchSize: Int = 500) async throws -> Report {
+    /// `files`: the material file store; every hash an event names must be there with that content.
+    static func verify(_ db: Database, key: SymmetricKey, cipher: FieldCipher, files: FileStore? = nil, batchSize: Int = 500) async throws -> Report {
         var report = Report(casesChecked: 0, eventsChecked: 0)
         var offset = 0
         while true {
@@ -54,6 +57,15 @@ public enum AuditVerifier {
                     report.firstProblem = "办件 \(c.number) 第 \(seq) 条事件（id \(id)）：\(reason)"
                     return report
                 }
+                if let files {
+                    for e in events {
+                        for sha in e.attachments where !files.holds(sha) {
+                            report.firstProblem = "办件 \(c.number) 第 \(e.sequence) 条事件：材料文件 \(sha.prefix(12))… 缺失或内容与记录的哈希不符（文件被替换或删除）"
+                            return report
+                        }
+                        report.filesChecked += e.attachments.count
+                    }
+                }
                 if events.count != c.eventCount || (events.last?.hash ?? CaseEvent.genesisHash) != c.lastHash {
                     report.firstProblem = "办件 \(c.number)：事件链末端与办件记录不符（事件被删除或追加）"
                     return report
@@ -71,7 +83,7 @@ public enum AuditVerifier {
     /// `checkpointDirectory` (default JIUJIN_AUDIT_DIR) against the database.
     public static func verify(_ app: Application, checkpointDirectory: String? = nil) async throws -> Report {
         let ctx = app.jiujin
-        var report = try await verify(app.db, key: ctx.audit.chainKey, cipher: ctx.cipher)
+        var report = try await verify(app.db, key: ctx.audit.chainKey, cipher: ctx.cipher, files: ctx.files)
         guard report.firstProblem == nil else { return report }
         let anchors = AuditCheckpoints(directory: checkpointDirectory ?? ctx.options.auditDirectory, keys: ctx.audit)
         do {

@@ -111,6 +111,8 @@ struct ActionRequest: Content {
         case .recordProxyStep:
             guard let raw = step, let step = ProxyStep(rawValue: raw) else { throw CaseError.proxyStepNotManual }
             return .recordProxyStep(step)
+        case .attachMaterial:
+            throw APIError.invalid("action", "上传材料请用 POST /api/v1/cases/{id}/materials（multipart，字段 material 与 files）", code: "use_materials_upload")
         case .submit, nil:
             throw APIError.invalid("action", "未知的操作「\(action.prefix(40))」", code: "unknown_action")
         }

@@ -92,6 +92,9 @@ struct CasePage: PageContext {
     var delegationDocument: String?
     var events: [EventRow]
     var materials: [StoredMaterial]
+    /// Whether this member may see the materials' files, and add them.
+    var filesVisible: Bool
+    var canUpload: Bool
     var itemMaterials: [String]
     var actions: [ActionForm]
     var colleagues: [Option]
@@ -109,6 +112,7 @@ struct CasePage: PageContext {
         ("missing", "缺少材料"), ("seal", "印章"), ("delegation", "委托书"), ("stage", "环节"), ("passed", "已通过"),
         ("delivery", "出件方式"), ("carrier", "快递"), ("trackingNumber", "单号"), ("collector", "领取人"),
         ("collectorId", "领取人证件"), ("assignee", "接办人"), ("procedure", "特别程序"), ("step", "代办步骤"),
+        ("material", "材料"), ("files", "文件数"),
     ]
 
     static let primaryActions: Set<CaseAction> = [.accept, .approve, .startReview, .passStage, .deliver, .supplement]
@@ -139,6 +143,8 @@ struct CasePage: PageContext {
                      }.joined(separator: "；"))
         }
         materials = c.materials
+        filesVisible = CaseFiles.maySee(c, events: v.events, staff: staff)
+        canUpload = c.mayAttach(by: staff)
         itemMaterials = v.item?.materials.map(\.name) ?? []
         actions = v.actions.map { a in
             ActionForm(action: a.rawValue, label: a.label, needsReason: a.needsReason, isDelivery: a == .deliver,
