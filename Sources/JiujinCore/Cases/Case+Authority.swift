@@ -46,14 +46,17 @@ extension Case {
     static let ownersOnly: Set<CaseAction> = [.withdraw, .requestSupplement, .deliver, .close]
 
     /// Every action `staff` may take on this case now: allowed by the lifecycle for their role, by
-    /// `authorize`, and by the review stages. The API and the case page both offer exactly these.
+    /// `authorize`, and by the review stages, and adding files (`attach_material`, through its own door). The API
+    /// and the case page both offer exactly these.
     public func availableActions(for staff: Staff, facts: CaseFacts) -> [CaseAction] {
         let item = facts.item
-        return CaseLifecycle.available(from: status, role: staff.role, isInstant: item.isInstant).filter { action in
+        let moves = CaseLifecycle.available(from: status, role: staff.role, isInstant: item.isInstant).filter { action in
             guard (try? authorize(action, by: staff, facts: facts)) != nil else { return false }
             if action == .approve, status == .underReview, stageIndex + 1 < item.stages.count { return false }
             if action == .passStage, stageIndex + 1 >= item.stages.count { return false }
             return true
         }
+        // Adding a material's files does not move the case; it is offered whenever the member may do it.
+        return moves + (mayAttach(by: staff) ? [.attachMaterial] : [])
     }
 }

@@ -43,7 +43,13 @@ struct CaseFiles {
         let facts = try await service.facts(for: try await service.item(of: current))
         let change = try current.attaching(material: material, files: files, by: staff.staff, facts: facts, storedBytes: stored, limits: limits)
         let store = ctx.files
-        for u in uploads { _ = try store.put(u.data) }
+        do {
+            for u in uploads { _ = try store.put(u.data) }
+        } catch {
+            // A full or unwritable disk: nothing is recorded, the client may try again.
+            Logger(label: "jiujin.files").error("file store refused a write: \(error)")
+            throw APIError.storageUnavailable
+        }
         return try await service.commit(change, facts: facts, isNew: false)
     }
 

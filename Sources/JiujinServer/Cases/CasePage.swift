@@ -144,9 +144,9 @@ struct CasePage: PageContext {
         }
         materials = c.materials
         filesVisible = CaseFiles.maySee(c, events: v.events, staff: staff)
-        canUpload = c.mayAttach(by: staff)
+        canUpload = v.actions.contains(.attachMaterial)
         itemMaterials = v.item?.materials.map(\.name) ?? []
-        actions = v.actions.map { a in
+        actions = v.actions.filter { $0 != .attachMaterial }.map { a in
             ActionForm(action: a.rawValue, label: a.label, needsReason: a.needsReason, isDelivery: a == .deliver,
                        isSupplementRequest: a == .requestSupplement, isReassign: a == .reassign, primary: Self.primaryActions.contains(a))
         }
