@@ -61,11 +61,11 @@ import VaporTesting
             // Wait until the held write occupies the only place.
             for _ in 0..<200 where app.jiujin.door.depth == 0 { try await Task.sleep(for: .milliseconds(5)) }
             #expect(app.jiujin.door.depth == 1)
-            let started = ContinuousClock.now
+            // The refusal comes while the held write still holds its place: it did not wait for it.
             let refused = try await c.send(.POST, "/api/v1/cases", token: token, json: TestClient.intake("SCJ0701"))
             #expect(refused.status == .serviceUnavailable)
             #expect(refused.errorCode == "overloaded")
-            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(app.jiujin.door.depth == 1)
             let res = try await app.testing().sendRequest(.POST, "/api/v1/cases", headers: ["Authorization": "Bearer \(token)",
                                                                                              "Content-Type": "application/json"],
                                                          body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: TestClient.intake("SCJ0701", extra: ["authorization": TestClient.authorization]))))
