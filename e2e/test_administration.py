@@ -9,7 +9,8 @@ import datetime, re, secrets
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-TODAY = datetime.date.today()
+# The county's today is Beijing time (UTC+8), as the server reckons dates.
+TODAY = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date()
 ITEM, ITEM_NAME = "SCJ0701", "个体工商户设立登记"
 
 

@@ -18,7 +18,8 @@ TOWN, TOWN_NAME = "990202101000", "石桥镇"
 VILLAGE, VILLAGE_NAME = "990202101201", "柳湾村"
 ITEM, ITEM_NAME = "YXSC0101", "个体工商户设立登记"
 SHEETS = ["区划", "机构", "事项", "材料", "环节", "站点", "印章", "委托", "人员"]
-TODAY = datetime.date.today()
+# The county's today is Beijing time (UTC+8), as the server reckons dates.
+TODAY = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date()
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,8 @@
 """SPEC §4 journeys 1, 3 and 4 in a real browser."""
 import datetime
 
-TODAY = datetime.date.today()
+# The county's today is Beijing time (UTC+8), as the server reckons dates.
+TODAY = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date()
 
 
 def file_business_licence(agent, name="刘坤", id_number="11010519491231002X"):
