@@ -1,6 +1,6 @@
 """Browser journeys: the real jiujin binary on a free loopback port with a temp
 data directory, driven by Debian's chromium through selenium."""
-import os, shutil, signal, socket, subprocess, tempfile, time, urllib.request
+import http.server, json, os, shutil, signal, socket, subprocess, tempfile, threading, time, urllib.request
 
 import pytest
 from selenium import webdriver
@@ -15,12 +15,40 @@ SHOTS = os.path.join(ROOT, "e2e", "screenshots")
 PASSWORD = "jiujin2026"
 
 
+SMS = []
+
+
+class SMSGateway(http.server.BaseHTTPRequestHandler):
+    """Stands in for the county's SMS gateway: jiujin's outbox posts every message here (JIUJIN_NOTIFY_WEBHOOK)."""
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        SMS.append(json.loads(body))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def last_sms(phone, kind=None, after=0, timeout=20):
+    """The newest message to `phone` (of `kind`) among those after the first `after`, waiting for the outbox round."""
+    for _ in range(timeout * 5):
+        found = [m for m in SMS[after:] if m.get("phone") == phone and (kind is None or m.get("kind") == kind)]
+        if found:
+            return found[-1]
+        time.sleep(0.2)
+    raise AssertionError(f"no message to {phone} ({kind}) in {timeout}s: {SMS[-3:]}")
+
+
 @pytest.fixture(scope="session")
 def server():
     shutil.rmtree(SHOTS, ignore_errors=True)
     data = tempfile.mkdtemp(prefix="jiujin-e2e-")
+    gateway = http.server.ThreadingHTTPServer(("127.0.0.1", 0), SMSGateway)
+    threading.Thread(target=gateway.serve_forever, daemon=True).start()
     s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
-    env = dict(os.environ, JIUJIN_DATA_DIR=data, LOG_LEVEL="warning")
+    env = dict(os.environ, JIUJIN_DATA_DIR=data, LOG_LEVEL="warning",
+               JIUJIN_NOTIFY_WEBHOOK=f"http://127.0.0.1:{gateway.server_address[1]}/sms")
     env.pop("DATABASE_URL", None)
     log = open(os.path.join(data, "server.log"), "w")
     proc = subprocess.Popen([BIN, "serve", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -37,12 +65,15 @@ def server():
     yield base
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=30)
+    gateway.shutdown()
     shutil.rmtree(data, ignore_errors=True)
 
 
 class Browser:
     def __init__(self, base, width=1366, height=768):
         opts = webdriver.ChromeOptions()
+        # Every request the page makes, to show that nothing comes from another host.
+        opts.set_capability("goog:loggingPrefs", {"performance": "ALL"})
         opts.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
         for a in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", f"--window-size={width},{height}",
                   "--lang=zh-CN"]:
@@ -139,6 +170,17 @@ class Browser:
             self.shot(f"{name}-{w}x{h}")
         self.driver.set_window_size(1366, 768)
 
+    def hosts(self):
+        """The hosts of every request made since the last call (Chrome's network log)."""
+        seen = set()
+        for entry in self.driver.get_log("performance"):
+            message = json.loads(entry["message"])["message"]
+            if message.get("method") == "Network.requestWillBeSent":
+                url = message["params"]["request"]["url"]
+                if url.startswith("http"):
+                    seen.add(url.split("/")[2])
+        return seen
+
     def case_id(self):
         return self.driver.current_url.split("/cases/")[1].split("/")[0].split("?")[0]
 
@@ -150,8 +192,8 @@ class Browser:
 def browser(server, request):
     opened = []
 
-    def make():
-        b = Browser(server)
+    def make(width=1366, height=768):
+        b = Browser(server, width, height)
         opened.append(b)
         return b
     yield make

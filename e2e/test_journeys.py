@@ -208,12 +208,16 @@ def test_journey_6_rating_from_the_receipt_qr_and_follow_up(browser):
     agent.click_button("受理并当场办结")
     case = agent.case_id()
     url = decode_qr(agent, "receipt-qr")
-    assert "/r?n=" in url and "&q=" in url
+    assert "/portal/track?n=" in url and "&q=" in url
     agent.go(f"/cases/{case}")
     agent.action("deliver", method="electronic")
 
     resident = browser()
+    # The receipt's QR opens the case's progress at once, the rating link beside it.
     resident.driver.get(url)
+    assert "已送达" in resident.text() or "办结" in resident.text()
+    resident.shots("tracked")
+    resident.driver.find_element("link text", "评价本次服务（好差评）").click()
     # The receipt's QR carries the query code (查询密码): the form arrives filled in.
     assert resident.driver.find_element("name", "queryCode").get_attribute("value")
     resident.driver.find_element("css selector", "input[name=level][value='2']").click()

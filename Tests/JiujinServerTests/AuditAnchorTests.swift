@@ -124,7 +124,7 @@ import VaporTesting
             try await StoredDataUpgrades.run(app.db, ctx: app.jiujin)
             #expect(try await AuditVerifier.verify(app).firstProblem == nil)
             // Noted as done, and the guard is back.
-            #expect(try await sql.raw("SELECT name FROM data_upgrades").all().count == 2)
+            #expect(try await sql.raw("SELECT name FROM data_upgrades").all().count == 3)
             await #expect(throws: (any Error).self) { try await sql.raw("UPDATE case_events SET comment = 'x'").run() }
 
             // Someone who strips the seal of an edited event and asks for the pass again gets nothing sealed.

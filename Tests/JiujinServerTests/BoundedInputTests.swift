@@ -51,8 +51,10 @@ import VaporTesting
             expectRefused(try await c.send(.POST, "/api/v1/cases", token: agent, json: refusal), field: "reason", "intake reason")
             let online: [String: Any] = ["itemCode": "MZJ0508", "regionCode": "990101100201", "comment": "网上申请",
                                          "applicant": ["kind": "person", "name": "张珊", "idNumber": "440524188001010014", "phone": "13912345678"]]
+            let resident = try await c.resident("13912345678")
             for field in ["comment", "applicant.name", "itemCode", "regionCode"] {
-                expectRefused(try await c.send(.POST, "/api/v1/applications", json: setting(online, field, long)), field: field, "online \(field)")
+                expectRefused(try await c.send(.POST, "/api/v1/applications", token: resident, json: setting(online, field, long)), field: field,
+                              "online \(field)")
             }
             #expect(try await c.counts() == before, "nothing refused is stored")
 

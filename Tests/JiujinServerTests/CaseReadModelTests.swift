@@ -24,7 +24,7 @@ import VaporTesting
         #expect(try await act(c, review, approver, "start_review").status == .ok)
         ids.append(review)
         ids.append(try #require(try await c.send(.POST, "/api/v1/cases", token: agent, json: TestClient.intake("SCJ0701", name: "张三")).string("id")))
-        ids.append(try #require(try await c.send(.POST, "/api/v1/applications", json: [
+        ids.append(try #require(try await c.send(.POST, "/api/v1/applications", token: try await c.resident(), json: [
             "itemCode": "SCJ0701", "regionCode": "990101100202",
             "applicant": ["kind": "person", "name": "王五", "idNumber": "11010519491231002X", "phone": "13812345678"],
         ]).string("id")))

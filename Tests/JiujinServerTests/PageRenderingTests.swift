@@ -118,7 +118,7 @@ import VaporTesting
                        delegations: delegations, today: today),
             CasesPage(layout: layout(agent), heading: "办件列表", rows: [row], empty: "暂无办件。"),
             CasePage(view: v, staff: agent, layout: layout(agent), error: "请填写理由"),
-            try ReceiptPage(view: v, today: today, queryCode: "K7QM-R2XD", followURL: "http://127.0.0.1:8080/r?n=\(v.c.number)&c=qr&q=K7QMR2XD"),
+            try ReceiptPage(view: v, today: today, queryCode: "K7QM-R2XD", followURL: "http://127.0.0.1:8080/portal/track?n=\(v.c.number)&q=K7QMR2XD"),
             NoticePage(view: v, today: today),
             RefusalPage(view: v, today: today),
             DecisionPage(view: v, today: today),
@@ -137,11 +137,57 @@ import VaporTesting
                      devices: [Option(value: "dev-1", label: "1号窗口评价器", selected: false)], error: nil),
             FollowUpsPage(layout: layout(agent), desk: .init(followUps: [], cases: [], ratings: []), role: .villageAgent, today: today, error: nil),
             VerifyPage(checked: check, county: directory.countyName, status: .authentic, pasted: ""),
+        ] + (try portalFixtures(v))
+    }
+
+    static func portal(_ signedIn: Bool, elder: Bool = false) -> PortalLayout {
+        PortalLayout(title: "测试页", section: "home", county: directory.countyName,
+                     resident: signedIn ? Resident(phone: "13812345678", phoneHash: "h", sessionId: "s", csrfToken: "token") : nil,
+                     elder: elder, csrf: "token", here: "/portal?q=%E8%90%A5", noticeCode: "applied")
+    }
+
+    static func portalFixtures(_ v: CaseView) throws -> [any PageContext] {
+        let item = directory.items["SCJ0701"]!
+        var waiting = v.c
+        waiting.status = .needsSupplement
+        waiting.resumeStatus = .submitted
+        waiting.channel = .online
+        let complaint = ComplaintService.Record(id: UUID(), number: "TS20261120123456", kind: "complaint", kindLabel: "投诉", subject: "point",
+                                                subjectLabel: "青石镇便民服务中心", text: "窗口排队太久<script>", name: "刘*", phone: "138****5678",
+                                                status: "assigned", statusLabel: "办理中", assigneeId: "u-sp-100", assigneeName: "李审批",
+                                                orgId: "town-100", filedOn: "2026-11-20", dueOn: "2026-11-27", overdue: true, answer: nil,
+                                                answeredAt: nil, version: 2)
+        return [
+            PortalPage(layout: portal(false, elder: true), query: "营业", places: PlaceOption.villages(directory.tree, selected: "990101100201"),
+                       within: "village", online: true, zeroTrip: false, instant: true, searching: true, heading: "「营业」的搜索结果",
+                       results: [PortalItem(item, directory: directory)], popular: [PortalItem(item, directory: directory)],
+                       personThemes: [.init(key: "birth", label: "生育", active: true)], businessThemes: [.init(key: "start", label: "开办企业", active: false)],
+                       error: nil),
+            ItemGuidePage(layout: portal(false), item: item, directory: directory, storedForms: [],
+                          choices: ServiceFinder.points(for: item, in: directory, on: today, from: nil), village: "990101100201", located: false),
+            SignInPage(layout: portal(false), phone: "13812345678", codeSent: true, sentTo: "138****5678", next: "/portal/mine", error: "验证码不正确"),
+            MinePage(layout: portal(true), phone: "138****5678", cases: [v.c, waiting],
+                     messages: [.init(at: "2026-11-20 10:00", kind: "accepted", text: "您的申请已受理", sent: true)],
+                     certificates: [.init(id: "JJ23456789AB", type: "营业执照", holder: "刘*", issuedOn: "2026-11-20", validUntil: nil, revoked: false)]),
+            MyCasePage(layout: portal(true), c: ResidentCaseView(waiting, events: v.events, directory: directory), queryCode: "K7QM-R2XD",
+                       maxFileMB: 10, error: "请上传补正材料"),
+            ApplyPage(layout: portal(true), item: item, phone: "138****5678",
+                      values: .init(kind: "person", name: "刘坤", regionCode: "990101100201", deliveryMethod: "pickup"), held: ["居民身份证"],
+                      directory: directory, today: today, limits: .standard, error: ("请上传「经营场所使用证明」的照片或扫描件", "files")),
+            TrackPage(layout: portal(false), c: v.c, queryCode: "K7QMR2XD", events: v.events, directory: directory),
+            ComplainPage(layout: portal(false), values: .init(kind: "complaint", subject: "point", subjectRef: "sp-town-100"),
+                         points: [Option(value: "sp-town-100", label: "青石镇便民服务中心", selected: true)], signedIn: false,
+                         error: "请写明具体情况（至少5个字）", errorField: "text"),
+            ComplaintPage(layout: portal(false), number: complaint.number, queryCode: "K7QMR2XD",
+                          filed: .init(number: complaint.number, queryCode: "K7QM-R2XD", dueOn: "2026-11-27", message: "已收到"), record: complaint,
+                          mine: [complaint]),
+            ComplaintsPage(layout: layout(staff("jiandu")), rows: [complaint], assignees: [Option(value: "u-sp-100", label: "李审批（审批人员）", selected: false)],
+                           canAssign: true, overdue: 1, error: nil),
         ]
     }
 
     /// Templates that are frames for others, not pages.
-    static let frames: Set<String> = ["shared/layout", "shared/print"]
+    static let frames: Set<String> = ["shared/layout", "shared/print", "shared/portal"]
 
     static func templates(in viewsDirectory: String) -> [String] {
         let root = URL(fileURLWithPath: viewsDirectory)

@@ -164,7 +164,7 @@ import VaporTesting
         try await withJiujin { app, c in
             let body: [String: Any] = ["itemCode": "SCJ0701", "applicant": ["kind": "person", "name": "刘坤", "idNumber": "11010519491231002X",
                                                                              "phone": "13812345678"], "regionCode": "990101100201"]
-            let r = try await c.send(.POST, "/api/v1/applications", json: body)
+            let r = try await c.send(.POST, "/api/v1/applications", token: try await c.resident(), json: body)
             guard r.status == .created else { Issue.record("\(r.text)"); return }
             let code = try #require(r.string("queryCode"))
             #expect(try await queryCode(app, try #require(r.string("number"))) == code)

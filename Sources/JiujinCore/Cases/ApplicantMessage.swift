@@ -8,6 +8,12 @@ public struct ApplicantMessage: Hashable, Sendable {
     public var phone: String
     public var text: String
 
+    public init(kind: String, phone: String, text: String) {
+        self.kind = kind
+        self.phone = phone
+        self.text = text
+    }
+
     /// The messages owed after `events`: the last event that owes one wins, so one change sends one message.
     public static func owed(by c: Case, after events: [CaseEvent], county: String) -> [ApplicantMessage] {
         for event in events.reversed() {
@@ -30,7 +36,9 @@ public struct ApplicantMessage: Hashable, Sendable {
         case (.requestSupplement, .needsSupplement):
             kind = "supplement"
             let missing = event.details["missing"].flatMap { $0.isEmpty ? nil : $0 } ?? (c.reason ?? "")
-            text = "\(greeting)需补正材料：\(missing)。请携带材料到原受理点办理，补正期间办理时限暂停。办件编号\(c.number)。"
+            text = c.resumeStatus == .submitted && c.channel == .online
+                ? "\(greeting)预审需补正材料：\(missing)。请登录网上办事大厅，在「我的办件」中上传补正材料。办件编号\(c.number)。"
+                : "\(greeting)需补正材料：\(missing)。请携带材料到原受理点办理，补正期间办理时限暂停。办件编号\(c.number)。"
         case (.rejectAtIntake, .rejectedAtIntake):
             kind = "rejected"
             text = "\(greeting)不予受理，理由：\(c.reason ?? "")。办件编号\(c.number)。"

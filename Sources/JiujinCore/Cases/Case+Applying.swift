@@ -40,10 +40,13 @@ extension Case {
             for (i, m) in missing.enumerated() where !known.contains(m) { throw CaseError.notMaterialOfItem(index: i, name: m) }
             c.reason = reason
             details["missing"] = missing.joined(separator: "、")
-            c.resumeStatus = status == .underReview ? .underReview : .accepted
+            // A notice at pre-review returns the case to pre-review once answered; after acceptance, to where it was.
+            c.resumeStatus = status == .underReview ? .underReview : status == .submitted ? .submitted : .accepted
             if acceptedOn != nil { c.pauses.append(ClockPause(kind: .supplement, start: today)) }
         case .supplement:
-            if acceptedOn == nil {
+            if resumeStatus == .submitted {
+                // Answered at pre-review: the case waits for pre-review again and its clock has not started.
+            } else if acceptedOn == nil {
                 // The one-time notice was given at intake: the case is accepted now, and its clock starts today.
                 c.acceptedOn = today
                 c.acceptedBy = acceptedBy ?? staff.id

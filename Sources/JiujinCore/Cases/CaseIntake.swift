@@ -67,12 +67,21 @@ public struct OnlineApplication: Sendable {
     public var applicant: Applicant
     public var materials: [MaterialCheck]?
     public var comment: String?
+    /// The files of each material, by material name (scans, photos, PDFs already checked by `FileInspection`).
+    public var files: [String: [MaterialFile]]
+    public var delivery: RequestedDelivery?
+    /// The window that pre-reviews it: the centre of the applicant's town.
+    public var preReviewPoint: String?
 
-    public init(regionCode: String, applicant: Applicant, materials: [MaterialCheck]?, comment: String?) {
+    public init(regionCode: String, applicant: Applicant, materials: [MaterialCheck]?, comment: String?,
+                files: [String: [MaterialFile]] = [:], delivery: RequestedDelivery? = nil, preReviewPoint: String? = nil) {
         self.regionCode = regionCode
         self.applicant = applicant
         self.materials = materials
         self.comment = comment
+        self.files = files
+        self.delivery = delivery
+        self.preReviewPoint = preReviewPoint
     }
 }
 
@@ -153,24 +162,6 @@ extension Case {
         }
         try c.refreshDeadline(calendar: facts.calendar, today: today)
         return CaseChange(case: c, events: events, certificate: certificate)
-    }
-
-    /// Files an online application: the item must be offered online; the case waits for pre-review.
-    public static func submitOnline(_ application: OnlineApplication, id: UUID, held: Set<String>, facts: CaseFacts) throws -> CaseChange {
-        let item = facts.item
-        guard item.isInUse else { throw CaseError.itemRetired(itemName: item.name) }
-        guard item.onlineDepth == .fullyOnline || item.onlineDepth == .onlineAcceptance else { throw CaseError.notOnline(itemName: item.name) }
-        guard let region = DivisionCode(application.regionCode), facts.directory.tree[region] != nil else {
-            throw ValidationError.field("regionCode", "所在地区划代码无效")
-        }
-        let comment = try TextLimit.optional(application.comment, field: "comment", max: 500, what: "说明")
-        let materials = try StoredMaterial.checklist(for: item, checks: application.materials, held: held)
-        var c = Case(id: id, number: "", itemCode: item.code, itemName: item.name, applicant: application.applicant, channel: .online,
-                     region: region, status: .submitted, limitDays: item.promisedLimitDays, materials: materials,
-                     guideVersion: facts.guideVersion, createdAt: facts.now, updatedAt: facts.now)
-        let event = c.record(.submit, from: nil, to: .submitted, actorId: "applicant", role: .applicant, orgId: nil, pointId: nil,
-                             at: facts.now, comment: comment, details: ["channel": CaseChannel.online.rawValue])
-        return CaseChange(case: c, events: [event])
     }
 
     /// The point the member works at for this case: the one named, which must be their organisation's or a

@@ -104,7 +104,8 @@ public enum CaseLifecycle {
         .init(action: .requestSupplement, from: [nil, .submitted], to: .needsSupplement, roles: intake),
         .init(action: .requestSupplement, from: [.accepted], to: .needsSupplement, roles: front),
         .init(action: .requestSupplement, from: [.underReview], to: .needsSupplement, roles: [.approver]),
-        .init(action: .supplement, from: [.needsSupplement], target: .resume, roles: front),
+        // The applicant answers online a notice given at pre-review (`Case.answeringNotice`).
+        .init(action: .supplement, from: [.needsSupplement], target: .resume, roles: front.union([.applicant])),
         .init(action: .startReview, from: [.accepted], to: .underReview, roles: [.approver]),
         .init(action: .passStage, from: [.underReview], to: .underReview, roles: [.approver]),
         .init(action: .startSpecialProcedure, from: [.underReview], to: .specialProcedure, roles: [.approver]),

@@ -45,12 +45,20 @@ extension Request {
     }
 }
 
-/// Reads `Authorization: Bearer <token>` and attaches the member of staff.
+/// Reads `Authorization: Bearer <token>` and attaches the member of staff (or, for `rsd_…`, the resident).
 /// Routes decide themselves whether a member is required.
 struct BearerAuthMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
         // /metrics takes its own token (JIUJIN_METRICS_TOKEN), not a member's.
         if let token = request.headers.bearerAuthorization?.token, request.url.path != "/metrics" {
+            if token.hasPrefix(ResidentSessions.tokenPrefix) {
+                // A resident's token (居民令牌): it opens the resident's own doors and nothing of the staff.
+                guard let resident = try await ResidentSessions.resident(token: token, kind: .api, on: request) else {
+                    throw APIError(.unauthorized, "resident_unauthenticated", "居民令牌无效或已过期，请重新用短信验证码登录")
+                }
+                request.storage[ResidentKey.self] = resident
+                return try await next.respond(to: request)
+            }
             guard let staff = try await TokenService(request).staff(for: token) else { throw APIError.unauthenticated }
             request.signIn(staff)
         }

@@ -4,7 +4,7 @@ import Vapor
 /// that allows scripts, styles and images from this site only (no inline
 /// script, no framing), nosniff, no referrer (verification links carry the
 /// signed payload), HSTS when served over HTTPS, and `no-store` on everything a
-/// signed-in member sees or that carries unmasked personal data.
+/// signed-in member or resident sees or that carries unmasked personal data.
 struct SecurityHeadersMiddleware: AsyncMiddleware {
     let https: Bool
 
@@ -25,7 +25,7 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         h.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         h.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
         if https { h.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000") }
-        if req.storage[StaffKey.self] != nil || req.url.path.hasSuffix("/applicant") {
+        if req.storage[StaffKey.self] != nil || req.storage[ResidentKey.self] != nil || req.url.path.hasSuffix("/applicant") {
             h.replaceOrAdd(name: .cacheControl, value: "no-store")
         }
         response.headers = h

@@ -70,7 +70,7 @@ struct WebSessionMiddleware: AsyncMiddleware {
     }
 }
 
-/// Every form post must carry the session's CSRF token (the login form a
+/// Every form post must carry the session's CSRF token (staff's, else a resident's; public forms a
 /// cookie-bound one), compared in constant time; otherwise nothing happens.
 struct CSRFMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
@@ -84,8 +84,8 @@ struct CSRFMiddleware: AsyncMiddleware {
         }
         let sent = (try? req.content.get(String.self, at: "_csrf")) ?? ""
         let expected: String?
-        if let session = req.storage[WebSessionKey.self] {
-            expected = session.csrfToken
+        if let session = req.expectedCSRF {
+            expected = session
         } else {
             expected = req.cookies[WebSessions.named(WebSessions.loginCSRFCookie, req)]?.string
         }

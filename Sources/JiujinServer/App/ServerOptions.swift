@@ -43,6 +43,8 @@ public struct ServerOptions: Sendable {
     public var fileLimits = FileLimits.standard
     /// JIUJIN_FOLLOWUP_DAYS: working days a bad rating's follow-up gets (1–30).
     public var followUpDays: Int
+    /// JIUJIN_COMPLAINT_DAYS: working days within which a complaint is answered (1–30, default 5).
+    public var complaintDays = 5
     /// JIUJIN_HOME: the folder holding Resources/Views and Public.
     public var home: String?
     /// JIUJIN_ENV: Vapor's environment name (production, development, testing).
@@ -145,6 +147,7 @@ public struct ServerOptions: Sendable {
         if let perFile = mb("JIUJIN_MAX_FILE_MB") { options.fileLimits.perFile = perFile }
         if let perCase = mb("JIUJIN_MAX_CASE_MB") { options.fileLimits.perCase = perCase }
         options.adminPassword = value("JIUJIN_ADMIN_PASSWORD")
+        if let days = value("JIUJIN_COMPLAINT_DAYS").flatMap(Int.init), (1...30).contains(days) { options.complaintDays = days }
         return options
     }
 }

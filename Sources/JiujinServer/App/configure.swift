@@ -137,6 +137,7 @@ func addMigrations(_ app: Application) {
     app.migrations.add(M015_RatingDevices())
     app.migrations.add(M016_CountyAdministration())
     app.migrations.add(M017_GuideVersions())
+    app.migrations.add(M018_ResidentPortal())
 }
 
 /// The SQLite data directory holds every resident's case: only jiujin's own user may read it. The directory is

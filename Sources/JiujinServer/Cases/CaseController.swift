@@ -10,11 +10,10 @@ extension Request {
     }
 }
 
-/// Cases over JSON: intake, online applications, lifecycle actions, lists and detail.
+/// Cases over JSON: intake, lifecycle actions, lists and detail (online applications: `ResidentController`).
 struct CaseController: RouteCollection {
     func boot(routes: RoutesBuilder) throws {
         routes.post("cases", use: intake)
-        routes.grouped(RateLimitMiddleware(door: .applications)).post("applications", use: apply)
         routes.get("cases", use: list)
         routes.get("cases", ":id", use: detail)
         routes.get("cases", ":id", "applicant", use: applicant)
@@ -28,26 +27,6 @@ struct CaseController: RouteCollection {
         let intake = try body.intake(today: req.jiujin.today)
         let c = try await CaseService(req).intake(itemCode: body.itemCode, intake, by: staff)
         return try await created(try await detail(of: c, req: req, staff: staff))
-    }
-
-    struct ApplicationReceipt: Content {
-        var id: UUID
-        var number: String
-        var status: String
-        var statusLabel: String
-        /// 查询密码: with the number it follows and rates the case; shown to the applicant this once.
-        var queryCode: String
-        var message: String
-    }
-
-    /// A resident files online; staff pre-review it later.
-    func apply(req: Request) async throws -> Response {
-        let body = try req.content.decode(OnlineApplicationRequest.self)
-        let c = try await CaseService(req).submitOnline(itemCode: body.itemCode, try body.application(today: req.jiujin.today))
-        let code = try await CaseRows.queryCode(id: c.id, on: try sqlDatabase(req.db)) ?? ""
-        return try await created(ApplicationReceipt(id: c.id, number: c.number, status: c.status.rawValue, statusLabel: c.status.label,
-                                                    queryCode: code,
-                                                    message: "申请已提交，办件编号 \(c.number)，查询密码 \(code)（请妥善保管）。工作人员预审后将短信通知您。"))
     }
 
     struct CaseList: Content {

@@ -65,19 +65,6 @@ struct AuthorizationInput: Content {
     var validUntil: String
 }
 
-/// An online application by a resident (网上申请).
-struct OnlineApplicationRequest: Content {
-    var itemCode: String
-    var regionCode: String
-    var applicant: ApplicantInput
-    var materials: [MaterialCheck]?
-    var comment: String?
-
-    func application(today: LocalDate) throws -> OnlineApplication {
-        OnlineApplication(regionCode: regionCode, applicant: try applicant.validated(today: today), materials: materials, comment: comment)
-    }
-}
-
 struct ActionRequest: Content {
     var action: String
     var expectedVersion: Int?

@@ -30,18 +30,33 @@ struct CaseFiles {
         let service = CaseService(db: db, ctx: ctx)
         let current = try await service.visibleCase(id, staff: staff)
         let limits = ctx.options.fileLimits
+        let files = try Self.inspected(uploads, limits: limits)
+        let facts = try await service.facts(for: try await service.item(of: current))
+        let change = try current.attaching(material: material, files: files, by: staff.staff, facts: facts,
+                                           storedBytes: Self.storedBytes(of: current), limits: limits)
+        try put(uploads)
+        return try await service.commit(change, facts: facts, isNew: false)
+    }
+
+    /// What each upload is by its content; the first that is no accepted file refuses them all.
+    static func inspected(_ uploads: [Upload], limits: FileLimits) throws -> [MaterialFile] {
         guard uploads.count <= limits.perUpload else { throw FileRefusal.tooMany(limit: limits.perUpload) }
-        var files: [MaterialFile] = []
-        for u in uploads {
+        return try uploads.map { u in
             let name = String(u.name.trimmingCharacters(in: .whitespacesAndNewlines).prefix(120))
             switch FileInspection.inspect(u.data, name: name.isEmpty ? "未命名文件" : name, limits: limits) {
             case .failure(let refusal): throw refusal
-            case .success(let kind): files.append(MaterialFile(sha256: FileStore.sha256(u.data), kind: kind, size: u.data.count, name: name))
+            case .success(let kind): return MaterialFile(sha256: FileStore.sha256(u.data), kind: kind, size: u.data.count, name: name)
             }
         }
-        let stored = current.materials.reduce(0) { sum, m in sum + (m.files ?? []).reduce(0) { $0 + $1.size } }
-        let facts = try await service.facts(for: try await service.item(of: current))
-        let change = try current.attaching(material: material, files: files, by: staff.staff, facts: facts, storedBytes: stored, limits: limits)
+    }
+
+    /// The bytes a case's current files hold.
+    static func storedBytes(of c: Case) -> Int {
+        c.materials.reduce(0) { sum, m in sum + (m.files ?? []).reduce(0) { $0 + $1.size } }
+    }
+
+    /// Puts the files on disk (before the event naming them is committed).
+    func put(_ uploads: [Upload]) throws {
         let store = ctx.files
         do {
             for u in uploads { _ = try store.put(u.data) }
@@ -50,7 +65,6 @@ struct CaseFiles {
             Logger(label: "jiujin.files").error("file store refused a write: \(error)")
             throw APIError.storageUnavailable
         }
-        return try await service.commit(change, facts: facts, isNew: false)
     }
 
     /// Whether `staff` may see the case's files: the member who took it in or uploaded to it, the deciding

@@ -36,6 +36,8 @@ struct CaseLists {
         case deadline
         /// Newest first.
         case newest
+        /// Oldest first (a queue: who waited longest comes first).
+        case oldest
     }
 
     /// The lines of a list.
@@ -59,6 +61,7 @@ struct CaseLists {
         switch order {
         case .deadline: query += " ORDER BY deadline ASC, created_at ASC"
         case .newest: query += " ORDER BY created_at DESC"
+        case .oldest: query += " ORDER BY created_at ASC"
         }
         query += " LIMIT \(literal: limit)"
         return try await sqlDatabase(db).raw(query).all().map(row)
@@ -72,6 +75,11 @@ struct CaseLists {
     /// An approver's inbox: open cases their organisation decides.
     func inbox(limit: Int = 500) async throws -> [Row] {
         try await rows(Filter(statuses: Self.runningStatuses, decidingOrgId: staff.org.id, scoped: false), order: .deadline, limit: limit)
+    }
+
+    /// 网上预审: online applications waiting at the member's window, who waited longest first.
+    func preReview(limit: Int = 500) async throws -> [Row] {
+        try await rows(Filter(statuses: [CaseStatus.submitted.rawValue]), order: .oldest, limit: limit)
     }
 
     /// One line of a list, with its light from the stored deadline.

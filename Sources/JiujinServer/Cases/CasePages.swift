@@ -9,6 +9,7 @@ struct CasePages: RouteCollection {
         routes.get("cases", use: list)
         routes.get("inbox", use: inbox)
         routes.get("supervision", use: supervision)
+        routes.get("prereview", use: preReview)
         routes.get("cases", ":id", use: show)
         routes.post("cases", ":id", "reveal", use: reveal)
         routes.post("cases", ":id", "action", use: act)
@@ -41,6 +42,15 @@ struct CasePages: RouteCollection {
         let heading = "督办：超期与临期办件"
         return try await req.render(CasesPage(layout: req.layout(title: heading, section: "supervision"), heading: heading, rows: rows,
                                               empty: "没有超期或临期的办件。"))
+    }
+
+    /// 网上预审: the online applications of the member's window; each opens on the case page, where it is accepted,
+    /// answered with a one-time notice (the resident uploads the supplements online) or refused at intake.
+    func preReview(req: Request) async throws -> Response {
+        let staff = try req.pageStaff([.windowClerk, .supervisor])
+        let heading = "网上预审（先到先审）"
+        return try await req.render(CasesPage(layout: req.layout(title: heading, section: "prereview"), heading: heading,
+                                              rows: try await CaseLists(req, staff: staff).preReview(), empty: "没有待预审的网上申请。"))
     }
 
     func show(req: Request) async throws -> Response {

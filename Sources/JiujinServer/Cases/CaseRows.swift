@@ -14,7 +14,7 @@ enum CaseRows {
         "accepting_org_id", "deciding_org_id", "delegation_id", "status", "resume_status", "stage_index", "assignee_id",
         "limit_days", "accepted_on", "pauses_json", "deadline", "materials_json", "reason", "decided_at", "seal_number",
         "proxy_json", "delivery_method", "tracking_number", "version", "event_count", "last_hash", "created_at", "updated_at",
-        "applicant_id_hash", "guide_version",
+        "applicant_id_hash", "guide_version", "applicant_phone_hash",
     ]
     static let eventColumns = [
         "id", "case_id", "sequence", "action", "from_status", "to_status", "actor_id", "actor_role", "org_id", "point_id",
@@ -85,6 +85,13 @@ enum CaseRows {
     /// The case with this number (numbers are unique).
     static func find(number: String, cipher: FieldCipher, on sql: SQLDatabase) async throws -> Case? {
         try await sql.raw("SELECT \(unsafeRaw: caseList) FROM cases WHERE number = \(bind: number)").first().map { try decodeCase($0, cipher) }
+    }
+
+    /// The cases filed with a phone (by its keyed hash), newest first: what a resident signed in by it sees.
+    static func filed(byPhoneHash hash: String, limit: Int, cipher: FieldCipher, on sql: SQLDatabase) async throws -> [Case] {
+        try await sql.raw("""
+            SELECT \(unsafeRaw: caseList) FROM cases WHERE applicant_phone_hash = \(bind: hash) ORDER BY created_at DESC LIMIT \(bind: limit)
+            """).all().map { try decodeCase($0, cipher) }
     }
 
     /// The running cases decided under a delegation.
@@ -180,7 +187,7 @@ enum CaseRows {
     // MARK: columns
 
     /// The case's columns in the order of `caseColumns`.
-    /// The ID number and phone are stored sealed (`FieldCipher`), the ID number's keyed hash beside them for lookups.
+    /// The ID number and phone are stored sealed (`FieldCipher`), their keyed hashes beside them for lookups.
     private static func values(of c: Case, _ cipher: FieldCipher) throws -> [any Encodable & Sendable] {
         [c.id, c.number, c.itemCode, c.itemName, c.applicant.kind.rawValue, c.applicant.name,
          try cipher.seal(c.applicant.idNumber, column: "applicant_id_number"),
@@ -189,6 +196,6 @@ enum CaseRows {
          c.assigneeId, c.limitDays, c.acceptedOn?.description, try JSONCoding.string(c.pauses), c.deadline?.description,
          try JSONCoding.string(c.materials), c.reason, c.decidedAt, c.sealNumber, try c.proxy.map { try JSONCoding.string($0) },
          c.deliveryMethod?.rawValue, c.trackingNumber, c.version, c.eventCount, c.lastHash, c.createdAt, c.updatedAt,
-         c.applicant.idNumber.map(cipher.lookupHash), c.guideVersion]
+         c.applicant.idNumber.map(cipher.lookupHash), c.guideVersion, cipher.lookupHash(c.applicant.phone)]
     }
 }

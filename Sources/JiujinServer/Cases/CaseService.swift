@@ -32,11 +32,15 @@ struct CaseService {
         return c
     }
 
-    /// An online application (网上申请), waiting for pre-review.
-    func submitOnline(itemCode: String, _ application: OnlineApplication) async throws -> Case {
+    /// An online application (网上申请), waiting for pre-review; `store` puts its files on disk once the rules
+    /// have accepted it and before it is committed.
+    func submitOnline(itemCode: String, _ application: OnlineApplication, store: @escaping () throws -> Void = {}) async throws -> Case {
         let (held, lookup) = try await certificates.libraryTypes(holderNumber: application.applicant.number,
                                                                  for: try ctx.directory.item(itemCode), by: "applicant", purpose: "网上申请", logged: false)
-        let c = try await takeIn(itemCode: itemCode) { facts in try Case.submitOnline(application, id: UUID(), held: held, facts: facts) }
+        let limits = ctx.options.fileLimits
+        let c = try await takeIn(itemCode: itemCode, beforeCommit: store) { facts in
+            try Case.submitOnline(application, id: UUID(), held: held, facts: facts, limits: limits)
+        }
         lookup.caseId = c.id
         await certificates.log(lookup)
         return c
@@ -44,11 +48,12 @@ struct CaseService {
 
     /// Decides a new case on the snapshot and stores it. Its number is drawn inside the same write, unless the case
     /// issues a certificate at once: the certificate carries the number and is signed before the write.
-    private func takeIn(itemCode: String, _ decide: (CaseFacts) throws -> CaseChange) async throws -> Case {
+    private func takeIn(itemCode: String, beforeCommit: () throws -> Void = {}, _ decide: (CaseFacts) throws -> CaseChange) async throws -> Case {
         var number: String?
         return try await onFreshDirectory {
             let facts = try await facts(for: try ctx.directory.item(itemCode))
             var change = try decide(facts)
+            try beforeCommit()
             if change.certificate != nil {
                 if number == nil { number = try await allocateNumber(region: change.case.region) }
                 change.case.number = number ?? ""

@@ -175,7 +175,7 @@ struct DocumentPages: RouteCollection {
         guard v.c.acceptedOn != nil else { throw APIError.notFound("受理回执") }
         let code = try await CaseRows.queryCode(id: v.c.id, on: try sqlDatabase(req.db)) ?? ""
         return try await req.render(try ReceiptPage(view: v, today: req.jiujin.today, queryCode: code,
-                                                    followURL: "\(req.publicBase)/r?n=\(v.c.number)&c=qr&q=\(code.replacingOccurrences(of: "-", with: ""))"))
+                                                    followURL: "\(req.publicBase)/portal/track?n=\(v.c.number)&q=\(code.replacingOccurrences(of: "-", with: ""))"))
     }
 
     func notice(req: Request) async throws -> Response {

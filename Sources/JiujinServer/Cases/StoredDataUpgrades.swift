@@ -6,13 +6,14 @@ import SQLKit
 /// Passes over stored data that need the master key, run once at start after the migrations and noted in
 /// `data_upgrades`: sealing case events written before the audit seals (`AuditSeal`, with the case as it stands),
 /// and encrypting personal data written before `FieldCipher` (applicants' ID numbers and phones, queued messages'
-/// phones). Each pass touches only rows still in the old form, so running it again changes nothing.
+/// phones; the phones' keyed hashes for the resident portal). Each pass touches only rows still in the old form, so running it again changes nothing.
 enum StoredDataUpgrades {
     static func run(_ db: Database, ctx: JiujinContext) async throws {
         guard let sql = db as? SQLDatabase else { return }
         let done = Set(try await sql.raw("SELECT name FROM data_upgrades").all().map { try $0.decode(column: "name", as: String.self) })
         let passes: [(String, @Sendable (SQLDatabase) async throws -> Void)] = [
             ("personal-data-v1", { try await sealPersonalData(on: $0, cipher: ctx.cipher) }),
+            ("phone-lookup-v1", { try await hashPhones(on: $0, cipher: ctx.cipher) }),
             ("audit-seals-v1", { try await sealEvents(on: $0, key: ctx.audit, cipher: ctx.cipher,
                                                       checkpoints: AuditCheckpoints(directory: ctx.options.auditDirectory, keys: ctx.audit)) }),
         ]
@@ -65,6 +66,20 @@ enum StoredDataUpgrades {
         for row in try await sql.raw("SELECT id, phone FROM notifications WHERE phone NOT LIKE \(bind: prefix)").all() {
             try await sql.update("notifications").set("phone", to: try cipher.seal(try row.decode(column: "phone", as: String.self), column: "notifications.phone"))
                 .where("id", .equal, try row.decode(column: "id", as: UUID.self)).run()
+        }
+    }
+
+    /// Gives every case and queued message written before the resident portal its phone's keyed hash, so a resident
+    /// signed in by that phone finds them.
+    static func hashPhones(on sql: SQLDatabase, cipher: FieldCipher) async throws {
+        for (table, column) in [("cases", "applicant_phone"), ("notifications", "phone")] {
+            let hashColumn = table == "cases" ? "applicant_phone_hash" : "phone_hash"
+            let sealedAs = table == "cases" ? "applicant_phone" : "notifications.phone"
+            for row in try await sql.raw("SELECT id, \(ident: column) AS phone FROM \(ident: table) WHERE \(ident: hashColumn) IS NULL").all() {
+                guard let phone = try cipher.open(try row.decode(column: "phone", as: String.self), column: sealedAs) else { continue }
+                try await sql.update(table).set(SQLIdentifier(hashColumn), to: SQLBind(cipher.lookupHash(phone)))
+                    .where("id", .equal, try row.decode(column: "id", as: UUID.self)).run()
+            }
         }
     }
 

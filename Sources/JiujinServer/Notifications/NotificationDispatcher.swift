@@ -51,7 +51,7 @@ final class NotificationDispatcher: Sendable {
             guard claimed else { continue }
             n.attempts += 1
             let message = OutgoingMessage(id: n.id!, kind: n.kind, phone: (try? cipher.open(n.phone, column: "notifications.phone")) ?? "",
-                                          text: n.text, attempt: n.attempts)
+                                          text: (try? cipher.open(n.text, column: "notifications.text")) ?? "", attempt: n.attempts)
             do {
                 try await Self.withTimeout(Self.sendTimeout) { [sender] in try await sender.value.send(message) }
                 n.status = NotificationStatus.sent.rawValue

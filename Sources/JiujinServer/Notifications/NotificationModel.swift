@@ -5,9 +5,10 @@ import Foundation
 final class NotificationModel: Model, @unchecked Sendable {
     static let schema = "notifications"
     @ID(key: .id) var id: UUID?
-    @Field(key: "case_id") var caseId: UUID
+    @OptionalField(key: "case_id") var caseId: UUID?
     @Field(key: "kind") var kind: String
     @Field(key: "phone") var phone: String
+    @OptionalField(key: "phone_hash") var phoneHash: String?
     @Field(key: "text") var text: String
     @Field(key: "status") var status: String
     @Field(key: "attempts") var attempts: Int

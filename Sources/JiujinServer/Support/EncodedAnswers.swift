@@ -27,15 +27,34 @@ final class EncodedAnswers: Sendable {
         var body = ByteBuffer()
         var headers = HTTPHeaders()
         try ContentConfiguration.global.requireEncoder(for: .json).encode(try make(), to: &body, headers: &headers)
-        let entry = Entry(version: version, day: day, body: body)
+        keep(key, Entry(version: version, day: day, body: body))
+        return Self.json(body)
+    }
+
+    /// A public page for `key` at this directory version and day, rendered by `make` when not kept yet.
+    func page(key: String, version: Int, day: LocalDate, _ make: () async throws -> ByteBuffer) async throws -> Response {
+        let stored = "page\u{1F}" + key
+        if let kept = entries.value[stored], kept.version == version, kept.day == day { return Self.html(kept.body) }
+        let body = try await make()
+        keep(stored, Entry(version: version, day: day, body: body))
+        return Self.html(body)
+    }
+
+    private func keep(_ key: String, _ entry: Entry) {
         entries.update { all in
             if all.count >= capacity, all[key] == nil {
-                all = all.filter { $0.value.version == version && $0.value.day == day }
+                all = all.filter { $0.value.version == entry.version && $0.value.day == entry.day }
                 if all.count >= capacity { all.removeAll(keepingCapacity: true) }
             }
             all[key] = entry
         }
-        return Self.json(body)
+    }
+
+    private static func html(_ body: ByteBuffer) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return Response(status: .ok, headers: headers, body: .init(buffer: body))
     }
 
     private static func json(_ body: ByteBuffer) -> Response {

@@ -45,12 +45,15 @@ struct LayoutContext: Encodable, Sendable {
             switch staff.role {
             case .windowClerk, .villageAgent, .partnerTeller:
                 link("/window", staff.role == .villageAgent ? "帮办代办" : staff.role == .partnerTeller ? "网点受理" : "综合受理", "window")
+                if staff.role == .windowClerk { link("/prereview", "网上预审", "prereview") }
                 link("/cases", "办件列表", "cases")
             case .approver:
                 link("/inbox", "待办审批", "inbox")
                 link("/cases", "办件列表", "cases")
             case .supervisor:
                 link("/supervision", "督办", "supervision")
+                link("/prereview", "网上预审", "prereview")
+                link("/complaints", "投诉建议", "complaints")
                 link("/cases", "办件列表", "cases")
                 link("/admin/delegations", "委托管理", "delegations")
                 link("/admin/seals", "印章管理", "seals")
@@ -71,6 +74,7 @@ struct LayoutContext: Encodable, Sendable {
                 break
             }
             if staff.role != .administrator { link("/followups", "差评回访", "followups") }
+            if [.approver, .windowClerk, .villageAgent, .partnerTeller].contains(staff.role) { link("/complaints", "投诉建议", "complaints") }
             link("/account/password", "修改密码", "password")
         }
         self.title = title

@@ -11,6 +11,10 @@ enum RateDoor: String, Sendable, CaseIterable {
     case applications
     /// Certificate checks: the verification page and the API.
     case verification
+    /// Residents asking for and typing sign-in codes (the page and the API).
+    case residentSignIn = "resident_sign_in"
+    /// Complaints and suggestions filed, and looked up by number and code.
+    case complaints
 
     /// Per client address: a burst, refilled at `perMinute`; and a ceiling for all addresses together.
     var limits: (burst: Double, perMinute: Double, globalBurst: Double, globalPerSecond: Double) {
@@ -19,6 +23,8 @@ enum RateDoor: String, Sendable, CaseIterable {
         case .ratings: return (60, 60, 400, 200)
         case .applications: return (20, 20, 100, 50)
         case .verification: return (120, 120, 4000, 2000)
+        case .residentSignIn: return (20, 10, 300, 100)
+        case .complaints: return (20, 10, 200, 50)
         }
     }
 }
