@@ -126,4 +126,31 @@ func padded(_ n: Int) -> Data { Data("%PDF-1.4\n%".utf8) + Data(repeating: 0x78,
             #expect(try await web.get("/cases/\(id)").html.contains("<img src=\"/cases/\(id)/files/"))
         }
     }
+
+    @Test func theIntakeFormTakesScansPerMaterialInTheSameChange() async throws {
+        try await withJiujin { app, c in
+            let web = WebClient(app: app)
+            _ = try await web.signIn("dl-100201")
+            let form = try await web.get("/window/items/SCJ0701")
+            #expect(form.html.contains("enctype=\"multipart/form-data\"") && form.html.contains("name=\"m2[]\""))
+            // The ticks are the intake form's (a scan counts as handed in even unticked); an agent files with the 委托书.
+            let fields = [("kind", "person"), ("name", "刘坤"), ("phone", "13812345678"), ("idNumber", "11010519491231002X"),
+                          ("regionCode", "990101100201"), ("provided[]", "个体工商户登记（备案）申请书"),
+                          ("authScope", "代为申请、补正材料、领取结果"), ("authSignedOn", "2026-11-20"), ("authValidUntil", "2027-02-20"),
+                          ("decision", "accept"), ("reason", "")]
+            let disguised = try await web.upload("/window/items/SCJ0701", files: [("m2[]", "lease.pdf", Data("GIF89a".utf8))], fields: fields)
+            #expect(disguised.status == .unprocessableEntity && disguised.html.contains("class=\"error\""), "\(disguised.status)")
+            #expect(try await c.counts().cases == 0)
+            let filed = try await web.upload("/window/items/SCJ0701", files: [("m2[]", "lease-p1.png", samplePNG), ("m2[]", "lease-p2.pdf", samplePDF)],
+                                             fields: fields)
+            #expect(filed.status == .seeOther && filed.location?.contains("/receipt") == true, "\(filed.status) \(filed.html.prefix(600))")
+            let id = try #require(filed.location?.components(separatedBy: "/cases/").last?.components(separatedBy: "/").first)
+            let stored = try #require(try await CaseRows.find(UUID(uuidString: id)!, cipher: app.jiujin.cipher, on: try sqlDatabase(app.db)))
+            let lease = try #require(stored.materials.first { $0.name == "经营场所使用证明" })
+            #expect(lease.provided && lease.files?.map(\.kind) == [.png, .pdf])
+            let events = try await CaseRows.events(of: stored.id, on: try sqlDatabase(app.db))
+            #expect(events.map(\.action) == [.accept, .attachMaterial] && events[1].attachments.count == 2 && events[1].actorId == "u-dl-100201")
+            #expect(try await AuditVerifier.verify(app).firstProblem == nil)
+        }
+    }
 }

@@ -145,7 +145,7 @@ import VaporTesting
             let web = WebClient(app: app)
             try await signIn(web, app)
             let form = try await web.get("/portal/apply/SCJ0701")
-            #expect(form.status == .ok && form.html.contains("name=\"m1[]\"") && form.html.contains("capture=\"environment\""))
+            #expect(form.status == .ok && form.html.contains("name=\"m1[]\"") && form.html.contains("accept=\"image/jpeg,image/png,application/pdf\""))
             let fields = [("kind", "person"), ("name", "刘坤"), ("idNumber", "11010519491231002X"), ("regionCode", "990101100201"),
                           ("deliveryMethod", "pickup"), ("deliveryPoint", "")]
             // A required material without its scan is refused inline; nothing is stored.

@@ -72,13 +72,7 @@ extension Case {
             throw ValidationError.field("regionCode", "所在地区划代码无效")
         }
         let comment = try TextLimit.optional(application.comment, field: "comment", max: 500, what: "说明")
-        let known = Set(item.materials.map(\.name))
-        for name in application.files.keys.sorted() where !known.contains(name) {
-            throw ValidationError.coded(field: "files", code: "unknown_material", message: "「\(TextLimit.echo(name))」不是事项「\(item.name)」的申请材料")
-        }
-        let total = application.files.values.joined().reduce(0) { $0 + $1.size }
-        if total > limits.perCase { throw FileRefusal.caseFull(limit: limits.perCase) }
-        for files in application.files.values where files.count > limits.perUpload { throw FileRefusal.tooMany(limit: limits.perUpload) }
+        try checkFiles(application.files, item: item, limits: limits)
         let checks = application.materials ?? (application.files.isEmpty ? nil : item.materials.map {
             MaterialCheck(name: $0.name, provided: !(application.files[$0.name] ?? []).isEmpty)
         })
@@ -91,7 +85,7 @@ extension Case {
         if let d = application.delivery { details.merge(d.details) { _, new in new } }
         var events = [c.record(.submit, from: nil, to: .submitted, actorId: "applicant", role: .applicant, orgId: nil, pointId: point?.id,
                                at: facts.now, comment: comment, details: details)]
-        events += c.addingApplicantFiles(application.files, at: facts.now)
+        events += c.addingFiles(application.files, actorId: "applicant", role: .applicant, orgId: nil, at: facts.now)
         return CaseChange(case: c, events: events)
     }
 
@@ -113,7 +107,7 @@ extension Case {
         for f in files.values where f.count > limits.perUpload { throw FileRefusal.tooMany(limit: limits.perUpload) }
         if storedBytes + files.values.joined().reduce(0, { $0 + $1.size }) > limits.perCase { throw FileRefusal.caseFull(limit: limits.perCase) }
         var c = self
-        var events = c.addingApplicantFiles(files, at: facts.now)
+        var events = c.addingFiles(files, actorId: "applicant", role: .applicant, orgId: nil, at: facts.now)
         events.append(c.record(.supplement, from: status, to: .submitted, actorId: "applicant", role: .applicant, orgId: nil,
                                pointId: pointId, at: facts.now, comment: comment ?? "网上提交补正材料", details: ["materials": files.keys.sorted().joined(separator: "、")]))
         c.status = .submitted
@@ -123,15 +117,16 @@ extension Case {
         return CaseChange(case: c, events: events)
     }
 
-    /// One `attach_material` event per material with files, in the item's order; the materials count as handed in.
-    mutating func addingApplicantFiles(_ files: [String: [MaterialFile]], at now: Date) -> [CaseEvent] {
+    /// One `attach_material` event per material with files, in the item's order, by whoever handed them in (the
+    /// applicant online, the clerk or agent at the counter); the materials count as handed in.
+    mutating func addingFiles(_ files: [String: [MaterialFile]], actorId: String, role: ActorRole, orgId: String?, at now: Date) -> [CaseEvent] {
         var events: [CaseEvent] = []
         for i in materials.indices {
             guard let list = files[materials[i].name], !list.isEmpty else { continue }
             let replaced = materials[i].files?.count ?? 0
             materials[i].provided = true
             materials[i].files = list
-            events.append(record(.attachMaterial, from: status, to: status, actorId: "applicant", role: .applicant, orgId: nil,
+            events.append(record(.attachMaterial, from: status, to: status, actorId: actorId, role: role, orgId: orgId,
                                  pointId: pointId, at: now, comment: nil, attachments: list.map(\.sha256),
                                  details: ["material": materials[i].name, "files": "\(list.count)", "replaced": "\(replaced)"]))
         }

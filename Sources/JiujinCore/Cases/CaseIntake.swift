@@ -46,9 +46,12 @@ public struct Intake: Sendable {
     public var reason: String?
     public var comment: String?
     public var authorization: Authorization?
+    /// Scans and photos taken at the counter, by material name: they count as handed in.
+    public var files: [String: [MaterialFile]]
 
     public init(pointId: String?, channel: CaseChannel?, regionCode: String?, applicant: Applicant, materials: [MaterialCheck]?,
-                decision: Decision, reason: String?, comment: String?, authorization: Authorization?) {
+                decision: Decision, reason: String?, comment: String?, authorization: Authorization?, files: [String: [MaterialFile]] = [:]) {
+        self.files = files
         self.pointId = pointId
         self.channel = channel
         self.regionCode = regionCode
@@ -91,7 +94,8 @@ extension Case {
     /// `held`), the lifecycle and the point's authority; fixes the deciding
     /// organisation; and for a 即办件 decides it at once under that
     /// organisation's seal. `id` is the new case's identifier.
-    public static func intake(_ intake: Intake, id: UUID, by staff: Staff, held: Set<String>, facts: CaseFacts) throws -> CaseChange {
+    public static func intake(_ intake: Intake, id: UUID, by staff: Staff, held: Set<String>, facts: CaseFacts,
+                              limits: FileLimits = .standard) throws -> CaseChange {
         let item = facts.item
         guard item.isInUse else { throw CaseError.itemRetired(itemName: item.name) }
         let today = facts.today
@@ -113,7 +117,11 @@ extension Case {
         guard let pointOrg = facts.directory.organizations[point.orgId] else { throw CaseError.orgMissing("站点所属机构") }
         let channel = intake.channel ?? .taken(at: point, by: staff.role)
         let region = try handlingRegion(intake.regionCode, point: point, directory: facts.directory)
-        let materials = try StoredMaterial.checklist(for: item, checks: intake.materials, held: held)
+        try Self.checkFiles(intake.files, item: item, limits: limits)
+        let checks = intake.materials.map { list in
+            list.map { MaterialCheck(name: $0.name, provided: $0.provided || !(intake.files[$0.name] ?? []).isEmpty, note: $0.note) }
+        }
+        let materials = try StoredMaterial.checklist(for: item, checks: checks, held: held)
         let missing = materials.filter(\.isMissing).map(\.name)
         let action = intake.decision.action
         let next = try CaseLifecycle.next(from: nil, action: action, role: staff.role, isInstant: item.isInstant,
@@ -147,6 +155,7 @@ extension Case {
         }
         var events = [c.record(action, from: nil, to: next, actorId: staff.id, role: staff.role, orgId: staff.org.id,
                                pointId: point.id, at: facts.now, comment: comment, details: details)]
+        events += c.addingFiles(intake.files, actorId: staff.id, role: staff.role, orgId: staff.org.id, at: facts.now)
         var certificate: CertificateOrder?
         if item.isInstant && next == .accepted {
             // 即办件: decided at the window in the same visit, under the decider's seal.
@@ -216,5 +225,17 @@ extension Case {
     static func date(_ raw: String, field: String) throws(ValidationError) -> LocalDate {
         guard let d = LocalDate(raw) else { throw .field(field, "日期格式应为 YYYY-MM-DD") }
         return d
+    }
+}
+
+extension Case {
+    /// The files handed in with a new case: each names a material of the item, within the size and count limits.
+    static func checkFiles(_ files: [String: [MaterialFile]], item: ServiceItem, limits: FileLimits) throws {
+        let known = Set(item.materials.map(\.name))
+        for name in files.keys.sorted() where !known.contains(name) {
+            throw ValidationError.coded(field: "files", code: "unknown_material", message: "「\(TextLimit.echo(name))」不是事项「\(item.name)」的申请材料")
+        }
+        if files.values.joined().reduce(0, { $0 + $1.size }) > limits.perCase { throw FileRefusal.caseFull(limit: limits.perCase) }
+        for list in files.values where list.count > limits.perUpload { throw FileRefusal.tooMany(limit: limits.perUpload) }
     }
 }

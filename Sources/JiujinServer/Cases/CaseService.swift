@@ -22,11 +22,15 @@ struct CaseService {
 
     // MARK: taking cases in
 
-    /// A case taken in by staff (受理登记).
-    func intake(itemCode: String, _ intake: Intake, by staff: AuthenticatedStaff) async throws -> Case {
+    /// A case taken in by staff (受理登记); `store` puts the scans taken at the counter on disk once the rules have
+    /// accepted them, before the case is committed.
+    func intake(itemCode: String, _ intake: Intake, by staff: AuthenticatedStaff, store: @escaping () throws -> Void = {}) async throws -> Case {
         let (held, lookup) = try await certificates.libraryTypes(holderNumber: intake.applicant.number, for: try ctx.directory.item(itemCode),
                                                                  by: staff.id, purpose: "受理登记", logged: false)
-        let c = try await takeIn(itemCode: itemCode) { facts in try Case.intake(intake, id: UUID(), by: staff.staff, held: held, facts: facts) }
+        let limits = ctx.options.fileLimits
+        let c = try await takeIn(itemCode: itemCode, beforeCommit: store) { facts in
+            try Case.intake(intake, id: UUID(), by: staff.staff, held: held, facts: facts, limits: limits)
+        }
         lookup.caseId = c.id
         await certificates.log(lookup)
         return c

@@ -95,6 +95,8 @@ struct IntakePage: PageContext {
     }
 
     struct MaterialRow: Encodable, Sendable {
+        /// The material's file field is `m<index>[]`.
+        var index: Int
         var name: String
         var required: Bool
         var formLabel: String
@@ -140,8 +142,8 @@ struct IntakePage: PageContext {
         let colour = Authority.agentColour(station: staff.org, item: item, on: today, delegations: delegations)
         let provided = Set(values.provided ?? [])
         let submitted = values.provided != nil
-        materials = item.materials.map { m in
-            MaterialRow(name: m.name, required: m.required, formLabel: m.formLabel, copies: m.copies,
+        materials = item.materials.enumerated().map { i, m in
+            MaterialRow(index: i, name: m.name, required: m.required, formLabel: m.formLabel, copies: m.copies,
                         waivable: m.isWaived(holding: held ?? []), licence: m.licenceSource,
                         checked: submitted ? provided.contains(m.name) : false)
         }

@@ -13,7 +13,7 @@ struct WindowPages: RouteCollection {
     func boot(routes: RoutesBuilder) throws {
         routes.get("window", use: search)
         routes.get("window", "items", ":code", use: form)
-        routes.post("window", "items", ":code", use: submit)
+        routes.on(.POST, "window", "items", ":code", body: .collect(maxSize: CaseFileRoutes.bodyLimit), use: submit)
     }
 
     func search(req: Request) async throws -> Response {
@@ -65,8 +65,13 @@ struct WindowPages: RouteCollection {
             return try await renderForm(req, staff: staff, item: item, values: values, error: nil, status: .ok, held: held)
         }
         do {
-            let c = try await CaseService(req).intake(itemCode: item.code, try values.intake(for: item, staff: staff, today: req.jiujin.today),
-                                                      by: staff)
+            // Scans and photos taken at the counter, one file field per material (m0[], m1[]…), checked by content.
+            let uploads = MaterialUploads.read(req, materials: item.materials.map(\.name))
+            var intake = try values.intake(for: item, staff: staff, today: req.jiujin.today)
+            let limits = req.jiujin.options.fileLimits
+            for (name, list) in uploads { intake.files[name] = try CaseFiles.inspected(list, limits: limits) }
+            let store = CaseFiles(req)
+            let c = try await CaseService(req).intake(itemCode: item.code, intake, by: staff) { try store.put(uploads.values.flatMap { $0 }) }
             let id = c.id.uuidString
             switch c.status {
             case .needsSupplement: return req.redirect(to: "/cases/\(id)/notice?done=notice")

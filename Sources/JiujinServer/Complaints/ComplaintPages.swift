@@ -123,21 +123,25 @@ struct ComplaintPages: RouteCollection {
         let form = req.method == .POST ? try req.content.decode(LookupForm.self)
             : LookupForm(number: req.queryText("n"), queryCode: req.queryText("q"))
         let number = String((form.number ?? "").prefix(30)), code = String((form.queryCode ?? "").prefix(20))
+        let token = req.issueFormToken()
         let layout = req.portalLayout(title: "投诉建议查询", section: "complaints")
         let service = ComplaintService(req: req)
         var mine: [ComplaintService.Record] = []
         if let r = req.storage[ResidentKey.self] { mine = try await service.mine(r) }
-        guard !number.isEmpty || !code.isEmpty else {
-            return try await req.render(ComplaintPage(layout: layout, number: "", queryCode: "", mine: mine))
+        var page = ComplaintPage(layout: layout, number: number, queryCode: code, mine: mine)
+        var status = HTTPStatus.ok
+        if !number.isEmpty || !code.isEmpty {
+            do {
+                page.record = try await service.lookup(number: number, code: code)
+            } catch {
+                let e = try RatingPages.refusal(error)
+                page.error = e.message
+                status = e.status
+            }
         }
-        do {
-            let record = try await service.lookup(number: number, code: code)
-            return try await req.render(ComplaintPage(layout: layout, number: number, queryCode: code, record: record, mine: mine))
-        } catch {
-            let e = try RatingPages.refusal(error)
-            return try await req.render(ComplaintPage(layout: layout, number: number, queryCode: code, error: e.message, mine: mine),
-                                        status: e.status)
-        }
+        let response = try await req.render(page, status: status)
+        if req.expectedCSRF == nil { req.bindFormToken(token, to: response) }
+        return response
     }
 
     func desk(req: Request) async throws -> Response {

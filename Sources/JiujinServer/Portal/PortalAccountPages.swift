@@ -169,17 +169,3 @@ struct PortalAccountPages: RouteCollection {
         return req.redirect(to: "/portal/cases/\(id.uuidString)?done=supplemented")
     }
 }
-
-/// The files of a form with one file input per material (`m0[]`, `m1[]`… in the item's order).
-enum MaterialUploads {
-    static func read(_ req: Request, materials: [String]) -> [String: [CaseFiles.Upload]] {
-        var out: [String: [CaseFiles.Upload]] = [:]
-        for (i, name) in materials.enumerated() {
-            let files = ((try? req.content.get([File].self, at: "m\(i)")) ?? [])
-                .filter { !($0.filename.isEmpty && $0.data.readableBytes == 0) }
-                .map { CaseFiles.Upload(name: $0.filename, data: Data(buffer: $0.data)) }
-            if !files.isEmpty { out[name] = files }
-        }
-        return out
-    }
-}

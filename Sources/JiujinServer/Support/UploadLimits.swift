@@ -20,7 +20,7 @@ enum UploadLimits {
         if path.hasPrefix("/admin/records/") { return recordFormBytes }
         if path.hasPrefix("/admin/items/") && path.hasSuffix("/forms") { return itemFormBytes + formOverhead }
         if path.hasPrefix("/cases/") && path.hasSuffix("/materials") { return materialUploadBytes }
-        if path.hasPrefix("/portal/apply/") || (path.hasPrefix("/portal/cases/") && path.hasSuffix("/supplement")) { return materialUploadBytes }
+        if path.hasPrefix("/window/items/") || path.hasPrefix("/portal/apply/") || (path.hasPrefix("/portal/cases/") && path.hasSuffix("/supplement")) { return materialUploadBytes }
         return nil
     }
 }
