@@ -208,3 +208,21 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     rep = outcome.get_result()
     setattr(item, "rep_" + rep.when, rep)
+
+
+def decode_qr(browser, element_id):
+    """Screenshots the QR on the page, enlarged on screen, and decodes it with zbarimg."""
+    import os, subprocess
+    browser.driver.set_window_size(1200, 1400)
+    el = browser.driver.find_element("id", element_id)
+    browser.driver.execute_script("arguments[0].style.width='560px'; arguments[0].style.height='560px'; arguments[0].style.float='none';"
+                                  "arguments[0].scrollIntoView({block: 'center'});", el)
+    svg = el.find_element("tag name", "svg")
+    browser.driver.execute_script("arguments[0].style.width='560px'; arguments[0].style.height='560px';", svg)
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "screenshots", f"qr-{element_id}.png")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    svg.screenshot(path)
+    browser.driver.set_window_size(1366, 768)
+    out = subprocess.run(["zbarimg", "--quiet", "--raw", path], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()

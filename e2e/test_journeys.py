@@ -1,6 +1,8 @@
 """SPEC §4 journeys 1, 3 and 4 in a real browser."""
 import datetime
 
+from conftest import decode_qr
+
 # The county's today is Beijing time (UTC+8), as the server reckons dates.
 TODAY = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date()
 
@@ -145,24 +147,6 @@ def test_journey_4_delegation_decided_then_revoked(browser):
     import time; time.sleep(1)
     assert "无权" in approver.text()
     approver.shots("refused-after-revocation")
-
-
-def decode_qr(browser, element_id):
-    """Screenshots the QR on the page, enlarged on screen, and decodes it with zbarimg."""
-    import os, subprocess
-    browser.driver.set_window_size(1200, 1400)
-    el = browser.driver.find_element("id", element_id)
-    browser.driver.execute_script("arguments[0].style.width='560px'; arguments[0].style.height='560px'; arguments[0].style.float='none';"
-                                  "arguments[0].scrollIntoView({block: 'center'});", el)
-    svg = el.find_element("tag name", "svg")
-    browser.driver.execute_script("arguments[0].style.width='560px'; arguments[0].style.height='560px';", svg)
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "screenshots", f"qr-{element_id}.png")
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    svg.screenshot(path)
-    browser.driver.set_window_size(1366, 768)
-    out = subprocess.run(["zbarimg", "--quiet", "--raw", path], capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
-    return out.stdout.strip()
 
 
 def test_journey_2_village_agent_issues_residence_certificate_anyone_verifies(browser):

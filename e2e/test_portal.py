@@ -4,7 +4,7 @@ pre-review asks for one more; the resident uploads it online; the window accepts
 query code; a complaint is answered by the supervisor. No request leaves for another host."""
 import base64, os, tempfile
 
-from conftest import SMS, last_sms
+from conftest import SMS, decode_qr, last_sms
 
 PHONE = "13766660001"
 # A 1×1 PNG and a small PDF, as a phone camera and a scanner would hand them over.
@@ -69,11 +69,11 @@ def test_portal_apply_online_pre_review_notice_online_supplement_and_accept(brow
     resident.go("/portal/apply/SCJ0701")
     resident.fill(name="刘坤", idNumber="11010519491231002X")
     resident.select("regionCode", "990101100201")
-    resident.driver.find_element("name", "m1[]").send_keys(paths["form.pdf"])
+    resident.click_button("查询证照库")
+    # Two uploads: the signed form photographed, the lease scanned (the ID card is in the licence library: waived).
+    assert "证照库已有，免提交" in resident.text()
+    resident.driver.find_element("name", "m1[]").send_keys(paths["id.png"])
     resident.driver.find_element("name", "m2[]").send_keys(paths["lease.pdf"])
-    first = resident.driver.find_elements("name", "m0[]")
-    if first:
-        first[0].send_keys(paths["id.png"])
     resident.shot("portal-apply-390x844")
     resident.click_button("提交申请")
     text = resident.text()
@@ -107,6 +107,22 @@ def test_portal_apply_online_pre_review_notice_online_supplement_and_accept(brow
     clerk.go(f"/cases/{case}")
     clerk.action("accept")
     assert "已受理" in clerk.text(), clerk.text()[:600]
+
+    # The deciding town's approver sees the photographed form on the case page.
+    approver = browser()
+    approver.login("sp-100")
+    approver.go(f"/cases/{case}")
+    images = approver.driver.find_elements("css selector", f'img[src^="/cases/{case}/files/"]')
+    assert images and approver.driver.execute_script("return arguments[0].naturalWidth", images[0]) > 0, approver.text()[:800]
+    approver.shot("case-materials-approver-1366x768")
+
+    # The receipt the window prints: its QR leads to the case's progress.
+    clerk.go(f"/cases/{case}/receipt")
+    url = decode_qr(clerk, "receipt-qr")
+    assert "/portal/track?n=" in url, url
+    scanned = browser(390, 844)
+    scanned.driver.get(url)
+    assert "已受理" in scanned.text() and number in scanned.text(), scanned.text()[:600]
 
     anyone = browser(390, 844)
     anyone.go("/portal/track")

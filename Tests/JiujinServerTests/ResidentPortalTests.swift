@@ -21,6 +21,8 @@ import VaporTesting
         try await withJiujin { app, c in
             #expect(try await c.send(.POST, "/api/v1/resident/codes", json: ["phone": "13800000001"]).status == .accepted)
             let code = try await signInCode(app, "13800000001")
+            // A county with a gateway never shows the code; the demo without one does (its tests have none).
+            #expect(try await c.send(.POST, "/api/v1/resident/codes", json: ["phone": "13800000009"]).string("demoCode")?.count == 6)
             let wrong = code == "000000" ? "111111" : "000000"
             for i in 0..<5 {
                 let r = try await c.send(.POST, "/api/v1/resident/token", json: ["phone": "13800000001", "code": wrong])
@@ -148,6 +150,10 @@ import VaporTesting
             #expect(form.status == .ok && form.html.contains("name=\"m1[]\"") && form.html.contains("accept=\"image/jpeg,image/png,application/pdf\""))
             let fields = [("kind", "person"), ("name", "刘坤"), ("idNumber", "11010519491231002X"), ("regionCode", "990101100201"),
                           ("deliveryMethod", "pickup"), ("deliveryPoint", "")]
+            // Asking the licence library first: the ID card it holds is waived, nothing is filed.
+            let looked = try await web.upload("/portal/apply/SCJ0701", files: [], fields: fields + [("step", "lookup")])
+            #expect(looked.status == .ok && looked.html.contains("证照库已有，免提交") && !looked.html.contains("name=\"m0[]\""))
+            #expect(try await c.counts().cases == 0)
             // A required material without its scan is refused inline; nothing is stored.
             let missing = try await web.upload("/portal/apply/SCJ0701", files: [("m0[]", "id.png", samplePNG)], fields: fields)
             #expect(missing.status == .unprocessableEntity && missing.html.contains("请上传"), "\(missing.status)")
@@ -303,6 +309,11 @@ import VaporTesting
             let toggled = try await web.get("/portal/mode?elder=1&back=%2Fportal%3Fq%3Dyyzz")
             #expect(toggled.status == .seeOther && toggled.location == "/portal?q=yyzz")
             #expect(try await web.get("/portal?q=yyzz").html.contains("class=\"portal elder\""))
+            // Every public page keeps the mode: the rating page, the certificate check, the sign-in.
+            for path in ["/login", "/r", "/v"] {
+                let page = try await web.get(path)
+                #expect(page.html.contains("elder\">") && page.html.contains("标准模式"), "\(path) \(page.status)")
+            }
             #expect(try await web.get("/portal/mode?elder=0&back=%2F%2Fevil.example").location == "/portal")
             // Pages for a signed-in resident need the sign-in; a page of someone else's is not found.
             let anonymous = try await WebClient(app: app).get("/portal/mine")

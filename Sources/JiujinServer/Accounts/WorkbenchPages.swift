@@ -18,10 +18,16 @@ extension Request {
     /// The layout of a page for whoever is signed in (nobody on public pages).
     func layout(title: String, section: String) -> LayoutContext {
         let staff = storage[StaffKey.self]
-        return LayoutContext(title: title, section: section, county: jiujin.directory.countyName, staff: staff?.staff,
-                             mustChangePassword: staff?.mustChangePassword ?? false,
-                             csrf: storage[WebSessionKey.self]?.csrfToken ?? storage[FormTokenKey.self],
-                             noticeCode: queryText("done"))
+        var layout = LayoutContext(title: title, section: section, county: jiujin.directory.countyName, staff: staff?.staff,
+                                   mustChangePassword: staff?.mustChangePassword ?? false,
+                                   csrf: storage[WebSessionKey.self]?.csrfToken ?? storage[FormTokenKey.self],
+                                   noticeCode: queryText("done"))
+        if staff == nil {
+            // A public page (rating, verification, sign-in): the residents' elderly mode applies here too.
+            layout.elder = cookies[ElderMode.cookie]?.string == "elder"
+            layout.modeLink = ElderMode.switchLink(elder: layout.elder, here: url.path + (url.query.map { "?" + $0 } ?? ""))
+        }
+        return layout
     }
 
     /// Gives a public form (sign-in, rating) a fresh token bound to a cookie; call before `layout`.

@@ -20,6 +20,17 @@ struct VerifyPage: PageContext {
     var fields: [FieldRow]
     var error: String?
     var pasted: String
+    /// 长辈模式, as on every public page, and the link that switches it.
+    var elder = false
+    var modeLink: String?
+
+    /// The page in the mode the reader chose.
+    func moded(_ req: Request) -> VerifyPage {
+        var page = self
+        page.elder = req.cookies[ElderMode.cookie]?.string == "elder"
+        page.modeLink = ElderMode.switchLink(elder: page.elder, here: req.url.path + (req.url.query.map { "?" + $0 } ?? ""))
+        return page
+    }
 
     /// The paste form, before anything was checked.
     static func blank(county: String, pasted: String, error: String?) -> VerifyPage {
@@ -83,11 +94,11 @@ struct VerifyPages: RouteCollection {
     func render(_ req: Request, status: CertificateService.Status, cert: CertificateModel?, payload: CertificatePayload?, id: String,
                 pasted: String, error: String?) async throws -> Response {
         let view = CertificateController.view(id: id, status: status, cert: cert, payload: payload)
-        return try await req.render(VerifyPage(checked: view, county: req.jiujin.directory.countyName, status: status, pasted: pasted))
+        return try await req.render(VerifyPage(checked: view, county: req.jiujin.directory.countyName, status: status, pasted: pasted).moded(req))
     }
 
     func pastePage(req: Request) async throws -> Response {
-        try await req.render(VerifyPage.blank(county: req.jiujin.directory.countyName, pasted: "", error: nil))
+        try await req.render(VerifyPage.blank(county: req.jiujin.directory.countyName, pasted: "", error: nil).moded(req))
     }
 
     struct PasteForm: Content {
@@ -99,7 +110,7 @@ struct VerifyPages: RouteCollection {
         let text = String(((try? req.content.decode(PasteForm.self))?.token ?? "").prefix(8000))
         guard let token = CertificateToken.parse(text) else {
             let page = VerifyPage.blank(county: req.jiujin.directory.countyName, pasted: text, error: "无法识别的二维码内容，请粘贴完整的扫描结果")
-            return try await req.render(page, status: .unprocessableEntity)
+            return try await req.render(page.moded(req), status: .unprocessableEntity)
         }
         let (status, cert, payload) = try await CertificateService(req).verify(id: token.id, token: token, channel: "paste")
         return try await render(req, status: status, cert: cert, payload: payload, id: token.id, pasted: text, error: nil)

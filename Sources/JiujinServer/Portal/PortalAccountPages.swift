@@ -12,6 +12,8 @@ struct SignInPage: PageContext {
     var sentTo: String?
     var next: String
     var error: String?
+    /// The demo county without an SMS gateway shows the code it sent.
+    var demoCode: String?
 }
 
 /// A resident's own page (`portal/mine.leaf`): cases, notices to answer, messages, certificates.
@@ -72,11 +74,11 @@ struct PortalAccountPages: RouteCollection {
         return try await render(req, phone: "", sent: nil, error: nil, status: .ok)
     }
 
-    func render(_ req: Request, phone: String, sent: String?, error: String?, status: HTTPStatus) async throws -> Response {
+    func render(_ req: Request, phone: String, sent: String?, error: String?, status: HTTPStatus, demoCode: String? = nil) async throws -> Response {
         let token = req.issueFormToken()
         let next = Self.next(req.queryText("next") ?? (try? req.content.get(String.self, at: "next")))
         let page = SignInPage(layout: req.portalLayout(title: "登录", section: "mine"), phone: String(phone.prefix(20)),
-                              codeSent: sent != nil, sentTo: sent, next: next, error: error)
+                              codeSent: sent != nil, sentTo: sent, next: next, error: error, demoCode: demoCode)
         let response = try await req.render(page, status: status)
         if req.expectedCSRF == nil { req.bindFormToken(token, to: response) }
         return response
@@ -97,8 +99,9 @@ struct PortalAccountPages: RouteCollection {
         let form = try req.content.decode(PhoneForm.self)
         let phone = form.phone ?? ""
         do {
-            try await ResidentSignIn(req: req).sendCode(to: phone)
-            return try await render(req, phone: phone, sent: Masking.phone(try ResidentSignIn.phone(phone)), error: nil, status: .ok)
+            let shown = try await ResidentSignIn(req: req).sendCode(to: phone)
+            return try await render(req, phone: phone, sent: Masking.phone(try ResidentSignIn.phone(phone)), error: nil, status: .ok,
+                                    demoCode: shown)
         } catch {
             let e = try RatingPages.refusal(error)
             return try await render(req, phone: phone, sent: nil, error: e.message, status: e.status)

@@ -30,13 +30,16 @@ struct ApplyPage: PageContext {
         var deliveryMethod: String?
         var deliveryPoint: String?
         var deliveryAddress: String?
+        /// "lookup": only ask the licence library which materials it holds, file nothing.
+        var step: String?
 
         /// Every value cut to its field's length, so a page never echoes a flood.
         var clipped: Values {
             func cut(_ s: String?, _ n: Int) -> String? { s.map { String($0.prefix(n)) } }
             return Values(kind: cut(kind, 20), name: cut(name, 100), idNumber: cut(idNumber, 40), creditCode: cut(creditCode, 40),
                           legalRepresentative: cut(legalRepresentative, 100), regionCode: cut(regionCode, 20), comment: cut(comment, 500),
-                          deliveryMethod: cut(deliveryMethod, 20), deliveryPoint: cut(deliveryPoint, 60), deliveryAddress: cut(deliveryAddress, 200))
+                          deliveryMethod: cut(deliveryMethod, 20), deliveryPoint: cut(deliveryPoint, 60), deliveryAddress: cut(deliveryAddress, 200),
+                          step: nil)
         }
     }
 
@@ -124,6 +127,7 @@ struct PortalApplyPages: RouteCollection {
         let r = try req.pageResident()
         let item = try item(req)
         let values = try req.content.decode(ApplyPage.Values.self)
+        if values.step == "lookup" { return try await render(req, r, item: item, values: values, error: nil, status: .ok) }
         do {
             guard values.regionCode?.isEmpty == false else { throw ValidationError.field("regionCode", "请选择您所在的村（社区）") }
             let uploads = MaterialUploads.read(req, materials: item.materials.map(\.name))

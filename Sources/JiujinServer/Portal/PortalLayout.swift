@@ -30,8 +30,7 @@ struct PortalLayout: Encodable, Sendable {
         link("/portal/complaints/new", "投诉建议", "complaints")
         self.nav = nav
         notice = PortalNotices.text(noticeCode)
-        let back = here.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "%2Fportal"
-        modeLink = "/portal/mode?elder=\(elder ? 0 : 1)&back=\(back)"
+        modeLink = ElderMode.switchLink(elder: elder, here: here)
     }
 }
 
@@ -49,13 +48,11 @@ enum PortalNotices {
 }
 
 extension Request {
-    static let elderCookie = "jiujin_mode"
-
     /// The portal layout for this request: whoever is signed in, the mode, the form token the CSRF check expects.
     func portalLayout(title: String, section: String) -> PortalLayout {
         let here = url.path + (url.query.map { "?" + $0 } ?? "")
         return PortalLayout(title: title, section: section, county: jiujin.directory.countyName, resident: storage[ResidentKey.self],
-                            elder: cookies[Self.elderCookie]?.string == "elder", csrf: expectedCSRF ?? storage[FormTokenKey.self],
+                            elder: cookies[ElderMode.cookie]?.string == "elder", csrf: expectedCSRF ?? storage[FormTokenKey.self],
                             here: here, noticeCode: queryText("done"))
     }
 }
@@ -69,7 +66,7 @@ struct PortalModeRoute: RouteCollection {
     func toggle(req: Request) async throws -> Response {
         let elder = req.queryText("elder") == "1"
         let response = req.redirect(to: Self.safeBack(req.queryText("back")))
-        response.cookies[Request.elderCookie] = HTTPCookies.Value(string: elder ? "elder" : "standard", maxAge: 365 * 86_400, path: "/",
+        response.cookies[ElderMode.cookie] = HTTPCookies.Value(string: elder ? "elder" : "standard", maxAge: 365 * 86_400, path: "/",
                                                                   isSecure: req.jiujin.options.secureCookies, isHTTPOnly: true,
                                                                   sameSite: .lax)
         return response

@@ -117,6 +117,10 @@ struct ItemGuidePage: PageContext {
     var appointment: Bool
     var result: String?
     var stages: [String]
+    /// 受理层级 and 审批层级: where it is taken in, who decides.
+    var acceptLevels: String
+    var decisionLevel: String
+    var onlinePayment: Bool
     var places: [PlaceOption]
     var located: Bool
     var fromLabel: String?
@@ -151,6 +155,9 @@ struct ItemGuidePage: PageContext {
         appointment = item.offersAppointment
         result = item.result?.name
         stages = item.stages
+        acceptLevels = RegionLevel.allCases.filter { item.acceptLevels.contains($0) }.map(\.label).joined(separator: "、")
+        decisionLevel = item.decisionLevel.label
+        onlinePayment = item.offersOnlinePayment && item.fee.amountFen > 0
         places = PlaceOption.villages(directory.tree, selected: village)
         self.located = located
         fromLabel = village.flatMap(DivisionCode.init).map { directory.tree.path(of: $0) } ?? (located ? "您的位置" : nil)

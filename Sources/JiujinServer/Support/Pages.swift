@@ -9,6 +9,18 @@ protocol PageContext: Encodable, Sendable {
     static var template: String { get }
 }
 
+/// The elderly-friendly mode (适老化: large text, high contrast) of every public page, remembered in a cookie set
+/// by a plain link (`/portal/mode`).
+enum ElderMode {
+    static let cookie = "jiujin_mode"
+
+    /// The switch's link: `here` in the other mode.
+    static func switchLink(elder: Bool, here: String) -> String {
+        let back = here.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "%2Fportal"
+        return "/portal/mode?elder=\(elder ? 0 : 1)&back=\(back)"
+    }
+}
+
 /// A link in the workbench navigation.
 struct NavLink: Encodable, Sendable {
     var href: String
@@ -34,6 +46,9 @@ struct LayoutContext: Encodable, Sendable {
     var csrf: String?
     var nav: [NavLink]
     var notice: String?
+    /// Public pages only: 长辈模式 on, and the link that switches it.
+    var elder = false
+    var modeLink: String?
 
     /// `staff` is nil on public pages; one who must still change a default password gets no navigation.
     init(title: String, section: String, county: String, staff: Staff?, mustChangePassword: Bool = false, csrf: String?,
