@@ -69,9 +69,9 @@ def test_portal_apply_online_pre_review_notice_online_supplement_and_accept(brow
     resident.go("/portal/apply/SCJ0701")
     resident.fill(name="刘坤", idNumber="11010519491231002X")
     resident.select("regionCode", "990101100201")
-    resident.click_button("查询证照库")
-    # Two uploads: the signed form photographed, the lease scanned (the ID card is in the licence library: waived).
-    assert "证照库已有，免提交" in resident.text()
+    # Two uploads: the signed form photographed, the lease scanned (the ID card is in the licence library, looked up
+    # when the application is filed).
+    assert "提交后由证照库核验调取" in resident.text()
     resident.driver.find_element("name", "m1[]").send_keys(paths["id.png"])
     resident.driver.find_element("name", "m2[]").send_keys(paths["lease.pdf"])
     resident.shot("portal-apply-390x844")

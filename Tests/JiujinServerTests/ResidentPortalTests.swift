@@ -150,10 +150,6 @@ import VaporTesting
             #expect(form.status == .ok && form.html.contains("name=\"m1[]\"") && form.html.contains("accept=\"image/jpeg,image/png,application/pdf\""))
             let fields = [("kind", "person"), ("name", "刘坤"), ("idNumber", "11010519491231002X"), ("regionCode", "990101100201"),
                           ("deliveryMethod", "pickup"), ("deliveryPoint", "")]
-            // Asking the licence library first: the ID card it holds is waived, nothing is filed.
-            let looked = try await web.upload("/portal/apply/SCJ0701", files: [], fields: fields + [("step", "lookup")])
-            #expect(looked.status == .ok && looked.html.contains("证照库已有，免提交") && !looked.html.contains("name=\"m0[]\""))
-            #expect(try await c.counts().cases == 0)
             // A required material without its scan is refused inline; nothing is stored.
             let missing = try await web.upload("/portal/apply/SCJ0701", files: [("m0[]", "id.png", samplePNG)], fields: fields)
             #expect(missing.status == .unprocessableEntity && missing.html.contains("请上传"), "\(missing.status)")
@@ -204,6 +200,8 @@ import VaporTesting
             #expect(back.string("status") == "submitted")
             let accepted = try await c.send(.POST, "/api/v1/cases/\(id)/actions", token: clerkToken, json: ["action": "accept"])
             #expect(accepted.status == .ok && accepted.string("status") == "accepted", "\(accepted.text)")
+            // The number is now confirmed at the window: the next application waives what the library holds.
+            #expect(try await web.get("/portal/apply/SCJ0701").html.contains("证照库已有，免提交"))
             // The resident's API shows the same progress.
             let token = try await c.resident("13812345678")
             let progress = try await c.send(.GET, "/api/v1/resident/cases/\(id)", token: token)
@@ -284,6 +282,18 @@ import VaporTesting
             // The resident signed in with that phone sees it among their own.
             let token = try await c.resident("13812345678")
             #expect(try await c.send(.GET, "/api/v1/resident/complaints", token: token).int("count") == 1)
+            // The SMS of the complaint are in the resident's inbox, readable (sealed at rest, opened for them).
+            let inbox = try await c.send(.GET, "/api/v1/resident/messages", token: token).list("messages").compactMap { $0["text"] as? String }
+            #expect(inbox.contains { $0.contains("已答复：已增设引导员") } && inbox.contains { $0.contains(number) }, "\(inbox)")
+            // A public lookup names no member of staff.
+            #expect(read["assigneeId"] == nil && read.headers.first(name: .cacheControl) == "no-store")
+            // One number gets a few receipts an hour, so the form sends no SMS at will.
+            var statuses: [HTTPStatus] = []
+            for _ in 0..<6 {
+                statuses.append(try await c.send(.POST, "/api/v1/complaints", json: ["kind": "suggestion", "subject": "other",
+                                                                                    "text": "希望增加夜间服务", "phone": "13700000077"]).status)
+            }
+            #expect(statuses == Array(repeating: .created, count: 5) + [.tooManyRequests], "\(statuses)")
             // The pages: the public form and the supervisor's desk.
             let web = WebClient(app: app)
             #expect(try await web.get("/portal/complaints/new").status == .ok)
@@ -315,6 +325,7 @@ import VaporTesting
                 #expect(page.html.contains("elder\">") && page.html.contains("标准模式"), "\(path) \(page.status)")
             }
             #expect(try await web.get("/portal/mode?elder=0&back=%2F%2Fevil.example").location == "/portal")
+            #expect(try await web.get("/portal/mode?elder=0&back=%2F%09%2Fevil.example").location == "/portal")
             // Pages for a signed-in resident need the sign-in; a page of someone else's is not found.
             let anonymous = try await WebClient(app: app).get("/portal/mine")
             #expect(anonymous.status == .seeOther && anonymous.location?.hasPrefix("/portal/signin") == true)

@@ -61,7 +61,7 @@ public enum ServiceFinder {
     }
 
     /// Why `point` can take `item` in, or nil when it cannot.
-    static func basis(_ point: ServicePoint, item: ServiceItem, directory: Directory, today: LocalDate) -> String? {
+    public static func basis(_ point: ServicePoint, item: ServiceItem, directory: Directory, today: LocalDate) -> String? {
         if let offered = point.offeredItems { return offered.contains(item.code) ? "网点可办事项" : nil }
         if point.kind.isPartner || point.kind == .selfService { return nil }
         guard let org = directory.organizations[point.orgId] else { return nil }

@@ -18,6 +18,12 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         return response
     }
 
+    /// Pages that show a query code, a case's progress or a complaint to whoever holds the code.
+    static func `private`(_ path: String) -> Bool {
+        path.hasSuffix("/applicant") || path.hasPrefix("/portal/track") || path.hasPrefix("/portal/complaints") || path == "/api/v1/track"
+            || path.hasPrefix("/api/v1/complaints") || path.hasPrefix("/portal/signin")
+    }
+
     static func harden(_ response: Response, for req: Request, https: Bool) {
         var h = response.headers
         h.replaceOrAdd(name: "Content-Security-Policy", value: policy)
@@ -25,7 +31,7 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         h.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         h.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
         if https { h.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000") }
-        if req.storage[StaffKey.self] != nil || req.storage[ResidentKey.self] != nil || req.url.path.hasSuffix("/applicant") {
+        if req.storage[StaffKey.self] != nil || req.storage[ResidentKey.self] != nil || Self.private(req.url.path) {
             h.replaceOrAdd(name: .cacheControl, value: "no-store")
         }
         response.headers = h

@@ -20,7 +20,7 @@ extension Request {
         let staff = storage[StaffKey.self]
         var layout = LayoutContext(title: title, section: section, county: jiujin.directory.countyName, staff: staff?.staff,
                                    mustChangePassword: staff?.mustChangePassword ?? false,
-                                   csrf: storage[WebSessionKey.self]?.csrfToken ?? storage[FormTokenKey.self],
+                                   csrf: expectedCSRF ?? storage[FormTokenKey.self],
                                    noticeCode: queryText("done"))
         if staff == nil {
             // A public page (rating, verification, sign-in): the residents' elderly mode applies here too.

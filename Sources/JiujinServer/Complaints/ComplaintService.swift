@@ -59,6 +59,14 @@ struct ComplaintService {
     }
 
     static let maxText = 1000
+    /// Complaints one phone number may file an hour.
+    static let perNumberPerHour = 5
+
+    static var tooMany: APIError {
+        var e = APIError(.tooManyRequests, "too_many_complaints", "该手机号一小时内提交次数过多，请稍后再试或拨打 12345")
+        e.retryAfter = 600
+        return e
+    }
 
     /// Files a complaint; a signed-in resident's phone is theirs, anyone else gives one to be answered on.
     func file(_ f: Filing, by resident: Resident?) async throws -> Filed {
@@ -95,24 +103,42 @@ struct ComplaintService {
             throw APIError(.serviceUnavailable, "calendar_missing", "工作日历缺少\(today.year)年的数据，暂时无法受理，请联系管理员")
         }
         let code = QueryCode.generate()
-        let number = "TS" + today.description.replacingOccurrences(of: "-", with: "") + String(format: "%06d", Int.random(in: 0..<1_000_000))
+        let day = today.description.replacingOccurrences(of: "-", with: "")
         let id = UUID()
         let now = ctx.now()
         let cipher = ctx.cipher
-        let row: [any Encodable & Sendable] = [
-            id, number, kind.rawValue, subject.rawValue, ref, label, text, try cipher.seal(name ?? "", column: "complaints.name"),
-            try cipher.seal(phone, column: "complaints.phone"), cipher.lookupHash(phone), cipher.lookupHash("complaint:" + number + ":" + (QueryCode.normalize(code) ?? code)),
-            orgId, filed.status.rawValue, filed.filedOn.description, filed.dueOn.description, now, 1,
-        ]
-        let message = ApplicantMessage(kind: "complaint_filed", phone: phone,
-                                       text: "【\(d.countyName)政务服务】您的\(kind.label)已收到，编号\(number)，查询码\(code)，我们将于\(filed.dueOn)前答复。")
-        try await ctx.write(req.db) { tx in
-            try await sqlDatabase(tx).raw("""
+        let phoneHash = cipher.lookupHash(phone)
+        let county = d.countyName
+        let limit = Self.perNumberPerHour
+        let (subjectLabel, subjectOrg) = (label, orgId)
+        let number: String = try await ctx.write(req.db) { tx in
+            let sql = try sqlDatabase(tx)
+            // A number gets a few receipts an hour: the form is no way to send SMS to anyone at will.
+            let recent = try await sql.raw("""
+                SELECT COUNT(*) AS n FROM complaints WHERE phone_hash = \(bind: phoneHash) AND filed_at > \(bind: now.addingTimeInterval(-3600))
+                """).first()?.decode(column: "n", as: Int.self) ?? 0
+            guard recent < limit else { throw Self.tooMany }
+            // TS + day + six random digits, drawn again in the rare case the day already has it.
+            var number = ""
+            for _ in 0..<5 {
+                number = "TS" + day + String(format: "%06d", Int.random(in: 0..<1_000_000))
+                if try await sql.raw("SELECT 1 AS one FROM complaints WHERE number = \(bind: number)").first() == nil { break }
+            }
+            let row: [any Encodable & Sendable] = [
+                id, number, kind.rawValue, subject.rawValue, ref, subjectLabel, text, try cipher.seal(name ?? "", column: "complaints.name"),
+                try cipher.seal(phone, column: "complaints.phone"), phoneHash,
+                cipher.lookupHash("complaint:" + number + ":" + (QueryCode.normalize(code) ?? code)),
+                subjectOrg, filed.status.rawValue, filed.filedOn.description, filed.dueOn.description, now, 1,
+            ]
+            try await sql.raw("""
                 INSERT INTO complaints (id, number, kind, subject, subject_ref, subject_label, text, name, phone, phone_hash, query_code, org_id,
                 status, filed_on, due_on, filed_at, version) VALUES (\(binds: row))
                 """).run()
             try await Self.event(id, .file, actor: resident == nil ? "public" : "resident", note: nil, at: now, on: tx)
+            let message = ApplicantMessage(kind: "complaint_filed", phone: phone,
+                                           text: "【\(county)政务服务】您的\(kind.label)已收到，编号\(number)，查询码\(code)，我们将于\(filed.dueOn)前答复。")
             try await Outbox.queue([message], caseId: nil, at: now, cipher: cipher, sealText: true, on: tx)
+            return number
         }
         return Filed(number: number, queryCode: code, dueOn: filed.dueOn.description,
                      message: "已收到您的\(kind.label)，编号 \(number)，查询码 \(code)（请保存），我们将于 \(filed.dueOn) 前答复。")
@@ -156,7 +182,11 @@ struct ComplaintService {
               let row = try await sqlDatabase(req.db).raw("SELECT \(unsafeRaw: Self.columns), query_code FROM complaints WHERE number = \(bind: number)").first(),
               try row.decode(column: "query_code", as: String.self) == ctx.cipher.lookupHash("complaint:" + number + ":" + code)
         else { throw Self.unknown }
-        return try record(row)
+        // The complainant sees the answer, not who in the county handles it.
+        var r = try record(row)
+        r.assigneeId = nil
+        r.orgId = nil
+        return r
     }
 
     static let unknown = APIError(.notFound, "complaint_not_found", "编号或查询码不正确，请核对后重试")
@@ -212,7 +242,8 @@ struct ComplaintService {
         var assignee: String?
         if action == .assign {
             guard let a = input.assignee?.trimmed.nonEmpty, a.count <= 60,
-                  let member = try await StaffModel.find(a, on: req.db), member.active else {
+                  let member = try await StaffModel.find(a, on: req.db), member.active,
+                  ActorRole(rawValue: member.role).map(ComplaintPages.roles.contains) == true else {
                 throw ValidationError.field("assignee", "请选择在岗的承办人")
             }
             assignee = member.id

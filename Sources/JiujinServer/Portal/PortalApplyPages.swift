@@ -14,8 +14,10 @@ struct ApplyPage: PageContext {
         var required: Bool
         var form: String
         var note: String?
-        /// 证照库已有: the resident need not upload it.
+        /// 证照库已有 (for a number the resident has confirmed): the resident need not upload it.
         var waived: Bool
+        /// A licence the library may hold: it is looked up when the application is filed.
+        var fromLibrary: Bool
     }
 
     /// What the form holds (typed, or prefilled from the resident's last case).
@@ -30,16 +32,13 @@ struct ApplyPage: PageContext {
         var deliveryMethod: String?
         var deliveryPoint: String?
         var deliveryAddress: String?
-        /// "lookup": only ask the licence library which materials it holds, file nothing.
-        var step: String?
 
         /// Every value cut to its field's length, so a page never echoes a flood.
         var clipped: Values {
             func cut(_ s: String?, _ n: Int) -> String? { s.map { String($0.prefix(n)) } }
             return Values(kind: cut(kind, 20), name: cut(name, 100), idNumber: cut(idNumber, 40), creditCode: cut(creditCode, 40),
                           legalRepresentative: cut(legalRepresentative, 100), regionCode: cut(regionCode, 20), comment: cut(comment, 500),
-                          deliveryMethod: cut(deliveryMethod, 20), deliveryPoint: cut(deliveryPoint, 60), deliveryAddress: cut(deliveryAddress, 200),
-                          step: nil)
+                          deliveryMethod: cut(deliveryMethod, 20), deliveryPoint: cut(deliveryPoint, 60), deliveryAddress: cut(deliveryAddress, 200))
         }
     }
 
@@ -66,7 +65,7 @@ struct ApplyPage: PageContext {
         self.values = values.clipped
         materials = item.materials.enumerated().map { i, m in
             MaterialRow(index: i, name: m.name, required: m.required, form: m.formLabel, note: m.note,
-                        waived: m.licenceSource.map(held.contains) ?? false)
+                        waived: m.licenceSource.map(held.contains) ?? false, fromLibrary: m.licenceSource != nil)
         }
         places = PlaceOption.villages(directory.tree, selected: values.regionCode)
         let region = values.regionCode.flatMap(DivisionCode.init).flatMap { directory.tree[$0] }?.code
@@ -112,7 +111,10 @@ struct PortalApplyPages: RouteCollection {
                 status: HTTPStatus) async throws -> Response {
         let number = (values.kind == "organization" ? values.creditCode : values.idNumber)?.trimmed.uppercased() ?? ""
         var held = Set<String>()
-        if !number.isEmpty, number.count <= 40 {
+        // Only for a number the resident has confirmed at a window or with an agent: the page never tells what the
+        // library holds for a number merely typed (the check is made, and logged, when the application is filed).
+        let confirmed = ResidentCases.confirmedNumbers(try await ResidentCases(req: req).cases(of: r))
+        if confirmed.contains(number) {
             held = try await CertificateService(req).libraryTypes(holderNumber: number, for: item, by: "applicant", purpose: "网上申请",
                                                                   logged: false).held
         }
@@ -127,7 +129,6 @@ struct PortalApplyPages: RouteCollection {
         let r = try req.pageResident()
         let item = try item(req)
         let values = try req.content.decode(ApplyPage.Values.self)
-        if values.step == "lookup" { return try await render(req, r, item: item, values: values, error: nil, status: .ok) }
         do {
             guard values.regionCode?.isEmpty == false else { throw ValidationError.field("regionCode", "请选择您所在的村（社区）") }
             let uploads = MaterialUploads.read(req, materials: item.materials.map(\.name))

@@ -74,8 +74,7 @@ struct PortalModeRoute: RouteCollection {
 
     /// Only a path of this site, never another host.
     static func safeBack(_ raw: String?) -> String {
-        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.contains("\\"), raw.count <= 300,
-              !raw.contains(where: { $0.isNewline }) else { return "/portal" }
+        guard let raw, raw.count <= 300, AccountPages.safeNext(raw) == raw else { return "/portal" }
         return raw
     }
 }

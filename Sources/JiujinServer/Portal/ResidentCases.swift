@@ -40,20 +40,29 @@ struct ResidentCases {
 
     /// Every message the outbox holds for the resident's phone, newest first (a sign-in code's text stays hidden).
     func messages(of r: Resident, limit: Int = 200) async throws -> [Message] {
-        try await sqlDatabase(req.db).raw("""
+        let cipher = ctx.cipher
+        return try await sqlDatabase(req.db).raw("""
             SELECT kind, text, status, created_at FROM notifications WHERE phone_hash = \(bind: r.phoneHash)
             ORDER BY created_at DESC LIMIT \(bind: limit)
             """).all().map { row in
             let kind = try row.decode(column: "kind", as: String.self)
-            let text = kind == "sign_in_code" ? "登录验证码短信（验证码不在此显示）" : try row.decode(column: "text", as: String.self)
+            // Texts not tied to a case are sealed at rest (a code, a complaint's receipt and answer).
+            let text = kind == "sign_in_code" ? "登录验证码短信（验证码不在此显示）"
+                : try cipher.open(try row.decode(column: "text", as: String.self), column: "notifications.text") ?? ""
             return Message(at: Printed.time(try row.decode(column: "created_at", as: Date.self)), kind: kind, text: text,
                            sent: try row.decode(column: "status", as: String.self) == NotificationStatus.sent.rawValue)
         }
     }
 
-    /// The licence library's entries whose holder is an applicant of the resident's cases.
+    /// The ID numbers and credit codes the resident has confirmed: those on their cases that a window or an agent
+    /// accepted after checking the applicant (a number merely typed online confirms nothing).
+    static func confirmedNumbers(_ cases: [Case]) -> Set<String> {
+        Set(cases.filter { $0.acceptedOn != nil }.map(\.applicant.number).filter { !$0.isEmpty })
+    }
+
+    /// The licence library's entries whose holder number the resident has confirmed.
     func certificates(for cases: [Case]) async throws -> [Certificate] {
-        let keys = Set(cases.map(\.applicant.number).filter { !$0.isEmpty }).map { CertificateService.holderKey($0, master: ctx.masterKey) }
+        let keys = Self.confirmedNumbers(cases).map { CertificateService.holderKey($0, master: ctx.masterKey) }
         guard !keys.isEmpty else { return [] }
         return try await sqlDatabase(req.db).raw("""
             SELECT id, type, holder_name, issued_on, valid_until, revoked_at FROM certificates WHERE holder_key IN (\(binds: keys))
@@ -98,18 +107,20 @@ struct ResidentCases {
                                                        item: item, directory: d, today: ctx.today)
         let application = OnlineApplication(regionCode: a.regionCode, applicant: try applicant.validated(today: ctx.today),
                                             materials: a.materials, comment: a.comment, files: files, delivery: delivery,
-                                            preReviewPoint: Self.preReviewPoint(for: region, in: d))
+                                            preReviewPoint: Self.preReviewPoint(for: region, item: item, in: d, today: ctx.today))
         let store = CaseFiles(req)
         return try await CaseService(req).submitOnline(itemCode: a.itemCode, application) {
             try store.put(uploads.values.flatMap { $0 })
         }
     }
 
-    /// The window that pre-reviews an application from `region`: its town's centre, else the county centre.
-    static func preReviewPoint(for region: DivisionCode, in d: Directory) -> String? {
+    /// The window that pre-reviews an application from `region`: its town's centre when it can take the item in,
+    /// else the county centre.
+    static func preReviewPoint(for region: DivisionCode, item: ServiceItem, in d: Directory, today: LocalDate) -> String? {
         let town = d.tree.ancestry(of: region).first { $0.level == .town }?.code
         let open = d.points.filter(\.isOpen)
-        return (open.first { $0.kind == .townCentre && $0.region == town } ?? open.first { $0.kind == .countyCentre })?.id
+        let able = { (p: ServicePoint) in ServiceFinder.basis(p, item: item, directory: d, today: today) != nil }
+        return (open.first { $0.kind == .townCentre && $0.region == town && able($0) } ?? open.first { $0.kind == .countyCentre })?.id
     }
 
     /// The resident answers a pre-review notice by uploading the materials asked for; the case returns to pre-review.

@@ -28,6 +28,10 @@ struct ResidentSignIn {
         let codeHash = Self.codeHash(code, phoneHash: hash, cipher: cipher)
         let sent: Int = try await ctx.write(req.db) { tx in
             let sql = try sqlDatabase(tx)
+            // Several processes on PostgreSQL: one number's count and insert are taken one at a time (SQLite has one writer).
+            if sql.dialect.name == "postgresql" {
+                try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(CAST(\(bind: "resident-code:" + hash) AS text)))").run()
+            }
             let recent = try await sql.raw("""
                 SELECT COUNT(*) AS n FROM resident_codes WHERE phone_hash = \(bind: hash) AND issued_at > \(bind: now.addingTimeInterval(-3600))
                 """).first()?.decode(column: "n", as: Int.self) ?? 0
@@ -78,11 +82,16 @@ struct ResidentSignIn {
         }
         guard let spent else { throw APIError(SignInRefusal.exhausted) }
         guard case .accepted = outcome else { throw APIError(SignInRefusal.wrong(remaining: SignInCode.wrongTriesAllowed - spent)) }
-        // Used once: a second request with the same code finds it taken.
+        // Used once: a second request with the same code finds it taken; any other code of the number goes with it.
         let claimed = try await ctx.write(req.db) { tx in
-            try await sqlDatabase(tx).raw("""
+            let sql = try sqlDatabase(tx)
+            let mine = try await sql.raw("""
                 UPDATE resident_codes SET used_at = \(bind: now) WHERE id = \(bind: id) AND used_at IS NULL RETURNING id
                 """).all().count == 1
+            if mine {
+                try await sql.raw("UPDATE resident_codes SET used_at = \(bind: now) WHERE phone_hash = \(bind: hash) AND used_at IS NULL").run()
+            }
+            return mine
         }
         guard claimed else { throw APIError(SignInRefusal.used) }
         return phone
