@@ -256,8 +256,11 @@ func column(_ sheet: String, _ name: String) throws -> Int { try #require(County
             let unnamed = try await admin.upload("/admin/items/SCJ0701/forms", file: pdf, name: "x.pdf", fields: [("name", "别的.pdf")])
             #expect(unnamed.status == .unprocessableEntity)
             #expect(try await ItemFormModel.query(on: app.db).count() == 0)
+            // The residents' guide page (kept rendered for anonymous readers) offers the form as soon as it is there.
+            #expect(try await WebClient(app: app).get("/portal/items/SCJ0701").html.contains("下载空白表格") == false)
             let done = try await admin.upload("/admin/items/SCJ0701/forms", file: pdf, name: "申请书.pdf", fields: [("name", "申请书.pdf")])
             #expect(done.status == .seeOther)
+            #expect(try await WebClient(app: app).get("/portal/items/SCJ0701").html.contains("下载空白表格"))
             let res = try await app.testing().sendRequest(.GET, "/items/SCJ0701/forms/%E7%94%B3%E8%AF%B7%E4%B9%A6.pdf")
             #expect(res.status == .ok && res.headers.contentType == .pdf && Data(buffer: res.body) == pdf)
             #expect(res.headers.first(name: .contentDisposition)?.contains("filename*=UTF-8''") == true)

@@ -115,7 +115,10 @@ struct GuidePages: RouteCollection {
         try await req.jiujin.write(req.db) { tx in
             try await row.create(on: tx)
             try await log.create(on: tx)
+            // The guide pages kept for residents are keyed by the directory's version: they show the new form at once.
+            try await DirectoryVersion.bump(on: tx)
         }
+        try await req.jiujin.reloadDirectory(req.db)
         return req.redirect(to: "/admin/records/item/\(RecordForms.escape(code))?done=form")
     }
 

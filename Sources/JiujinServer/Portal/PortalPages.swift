@@ -217,15 +217,15 @@ struct PortalPages: RouteCollection {
         let d = req.jiujin.directory
         guard let item = d.items[code], item.isInUse else { throw APIError.notFound("事项「\(TextLimit.echo(code))」") }
         let village = req.queryText("village").flatMap(DivisionCode.init).flatMap { d.tree[$0] }.map(\.code)
-        var located: GeoPoint?
-        if let lat = req.queryText("lat").flatMap(Double.init), let lon = req.queryText("lon").flatMap(Double.init),
-           GeoPoint(lat: lat, lon: lon).isValid {
-            located = GeoPoint(lat: lat, lon: lon)
-        }
-        let forms = Set(try await sqlDatabase(req.db).raw("SELECT DISTINCT file_name FROM item_forms WHERE item_code = \(bind: code)").all()
-            .map { try $0.decode(column: "file_name", as: String.self) })
+        let located: GeoPoint? = req.queryText("lat").flatMap(Double.init).flatMap { lat in
+            req.queryText("lon").flatMap(Double.init).map { GeoPoint(lat: lat, lon: $0) }
+        }.flatMap { $0.isValid ? $0 : nil }
         let today = req.jiujin.today
+        let db = req.db
         return try await req.cachedPortalPage(cacheable: located == nil, title: item.name) { layout in
+            // Read once per kept page: an uploaded form changes the directory's version, and so the key.
+            let forms = Set(try await sqlDatabase(db).raw("SELECT DISTINCT file_name FROM item_forms WHERE item_code = \(bind: code)").all()
+                .map { try $0.decode(column: "file_name", as: String.self) })
             let origin = located ?? village.flatMap { ServiceFinder.origin(of: $0, in: d.tree) }
             let choices = ServiceFinder.points(for: item, in: d, on: today, from: origin, village: village)
             return ItemGuidePage(layout: layout, item: item, directory: d, storedForms: forms, choices: choices, village: village?.rawValue,
@@ -238,13 +238,13 @@ extension Request {
     /// Renders a portal page; for nobody signed in (the page then shows nothing personal) it is kept by path, query
     /// and mode until the directory or the day changes.
     func cachedPortalPage<P: PageContext>(cacheable: Bool = true, title: String? = nil,
-                                          _ make: @escaping (PortalLayout) throws -> P) async throws -> Response {
+                                          _ make: @escaping @Sendable (PortalLayout) async throws -> P) async throws -> Response {
         let layout = portalLayout(title: title ?? "办事大厅", section: "home")
         let key = url.path + "?" + (url.query ?? "") + (layout.elder ? "#elder" : "")
-        guard cacheable, storage[ResidentKey.self] == nil, key.count <= 600 else { return try await render(try make(layout)) }
+        guard cacheable, storage[ResidentKey.self] == nil, key.count <= 600 else { return try await render(try await make(layout)) }
         let d = jiujin.directory
         return try await jiujin.answers.page(key: key, version: d.version, day: jiujin.today) {
-            try await self.view.render(P.template, try make(layout)).data
+            try await self.view.render(P.template, try await make(layout)).data
         }
     }
 }
