@@ -4,6 +4,8 @@ pre-review asks for one more; the resident uploads it online; the window accepts
 query code; a complaint is answered by the supervisor. No request leaves for another host."""
 import base64, os, tempfile
 
+from selenium.webdriver.support.ui import WebDriverWait
+
 from conftest import SMS, decode_qr, last_sms
 
 PHONE = "13766660001"
@@ -113,7 +115,10 @@ def test_portal_apply_online_pre_review_notice_online_supplement_and_accept(brow
     approver.login("sp-100")
     approver.go(f"/cases/{case}")
     images = approver.driver.find_elements("css selector", f'img[src^="/cases/{case}/files/"]')
-    assert images and approver.driver.execute_script("return arguments[0].naturalWidth", images[0]) > 0, approver.text()[:800]
+    assert images, approver.text()[:800]
+    # The image arrives after the page: wait until the browser has decoded it.
+    WebDriverWait(approver.driver, 15).until(
+        lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", images[0]))
     approver.shot("case-materials-approver-1366x768")
 
     # The receipt the window prints: its QR leads to the case's progress.

@@ -112,7 +112,7 @@ struct CasePage: PageContext {
         ("missing", "缺少材料"), ("seal", "印章"), ("delegation", "委托书"), ("stage", "环节"), ("passed", "已通过"),
         ("delivery", "出件方式"), ("carrier", "快递"), ("trackingNumber", "单号"), ("collector", "领取人"),
         ("collectorId", "领取人证件"), ("assignee", "接办人"), ("procedure", "特别程序"), ("step", "代办步骤"),
-        ("material", "材料"), ("files", "文件数"),
+        ("material", "材料"), ("files", "文件数"), ("pickupPoint", "领取地点"), ("address", "收件地址"),
     ]
 
     static let primaryActions: Set<CaseAction> = [.accept, .approve, .startReview, .passStage, .deliver, .supplement]
@@ -130,14 +130,18 @@ struct CasePage: PageContext {
         events = v.events.map { e in
             EventRow(at: Printed.time(e.at), action: e.action.label,
                      change: "\(e.fromStatus?.label ?? "新建") → \(e.toStatus.label)",
-                     actor: "\(v.name(of: e.actorId) ?? (e.actorRole == .applicant ? "申请人" : e.actorId))（\(e.orgId.flatMap { d.organizations[$0]?.name } ?? "")）",
+                     actor: (v.name(of: e.actorId) ?? (e.actorRole == .applicant ? "申请人" : e.actorId))
+                         + (e.orgId.flatMap { d.organizations[$0]?.name }.map { "（\($0)）" } ?? ""),
                      comment: e.comment,
                      details: Self.detailLabels.compactMap { key, label in
                          guard let value = e.details[key], !value.isEmpty else { return nil }
                          switch key {
                          case "assignee": return "\(label)：\(v.name(of: value) ?? value)"
                          case "step": return "\(label)：\(ProxyStep(rawValue: value)?.label ?? value)"
-                         case "delivery": return "\(label)：\(DeliveryMethod(rawValue: value)?.label ?? value)"
+                         case "delivery":
+                             let method = DeliveryMethod(rawValue: value)?.label ?? RequestedDelivery.Method(rawValue: value)?.label
+                             return "\(label)：\(method ?? value)"
+                         case "pickupPoint": return "\(label)：\(d.pointsById[value]?.name ?? value)"
                          default: return "\(label)：\(value)"
                          }
                      }.joined(separator: "；"))
